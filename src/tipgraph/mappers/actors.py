@@ -1,0 +1,135 @@
+"""Actors: states and their governments, government bodies, international organisations, NGOs,
+media, people, affected groups, and the unnamed collectives that speak in news ("critics").
+
+Names come from the gazetteer or from the shape of a name (head words, honorifics, roles,
+reporting verbs); "the city", "the ministry", "the country's government" are resolved to the
+entity they point back to; a person's later surname-only mentions and an acronym given in
+brackets are linked to the same node. A person's role and the body they speak for are taken
+from an apposition ("Jane Doe, director of X") or a preceding title ("Labour Minister Jane Doe").
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal
+
+from ..gazetteer import ACTOR_KINDS
+from ..namespace import SCHEMA, TG
+from . import mapper
+
+CONFIDENCE = {"gazetteer": 0.95, "demonym": 0.85, "pattern": 0.7, "byline": 0.9}
+
+
+def _role_words(ctx) -> list[list[str]]:
+    roles = ctx.lexicon.get("roles", {}).get("roles", [])
+    return sorted((r.lower().split() for r in roles), key=len, reverse=True)
+
+
+def _match_role(tokens, i: int, roles) -> int:
+    """Length in tokens of the role starting at token ``i``, or 0."""
+    for words in roles:
+        if [t.lower_ for t in tokens[i:i + len(words)]] == words:
+            return len(words)
+    return 0
+
+
+def _people_roles(ctx, people) -> None:
+    """Role and organisation of named people, from the words around their names."""
+    doc = ctx.doc
+    roles = _role_words(ctx)
+    orgs = ctx.mentions_of("GovernmentBody", "InternationalOrganisation",
+                           "CivilSocietyOrganisation", "MediaOrganisation", "State")
+    for m in people:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        role_span = org = None
+        # "Name, (the|a) role (of|at|for) (the) Org"
+        i = span.end
+        if i < len(doc) and doc[i].text == ",":
+            j = i + 1
+            if j < len(doc) and doc[j].lower_ in ("the", "a", "an"):
+                j += 1
+            # optional modifiers before the role ("senior", "deputy", "executive")
+            k = j
+            while k < len(doc) and k - j < 3 and not _match_role(doc, k, roles) and \
+                    (doc[k].is_lower or doc[k].is_title) and doc[k].is_alpha:
+                k += 1
+            n = _match_role(doc, k, roles)
+            if n:
+                role_span = (doc[j].idx, doc[k + n - 1].idx + len(doc[k + n - 1]))
+                after = k + n
+                if after < len(doc) and doc[after].lower_ in ("of", "at", "for", "with"):
+                    org = next((o for o in orgs if doc[after].idx < o.start <= doc[after].idx + 8),
+                               None)
+                elif after < len(doc) and doc[after].text == ",":
+                    pass
+        # "Org role Name" / "role Name"
+        if role_span is None and span.start > 0:
+            k = span.start - 1
+            n = 0
+            for back in range(1, 4):
+                if k - back + 1 < 0:
+                    break
+                n = _match_role(doc, k - back + 1, roles)
+                if n == back:
+                    k = k - back + 1
+                    break
+                n = 0
+            if n:
+                role_span = (doc[k].idx, doc[k + n - 1].idx + len(doc[k + n - 1]))
+                org = next((o for o in orgs if o.end <= doc[k].idx and doc[k].idx - o.end <= 4),
+                           None)
+        if role_span is not None:
+            role = ctx.text[role_span[0]:role_span[1]]
+            ctx.add(m.ref.iri, SCHEMA.jobTitle, Literal(role))
+            ctx.annotate(m.ref.iri, role_span[0], role_span[1], 0.75, prop=SCHEMA.jobTitle)
+        if org is not None and org.ref.iri != m.ref.iri:
+            ctx.add(m.ref.iri, TG.speaksFor, org.ref.iri)
+            ctx.annotate(m.ref.iri, min(m.start, org.start), max(m.end, org.end), 0.7,
+                         prop=TG.speaksFor)
+
+
+def _surnames(ctx, people) -> None:
+    """Later mentions of a named person by surname alone ("Okonkwo said")."""
+    by_surname = {}
+    for m in people:
+        parts = m.ref.name.split()
+        if len(parts) >= 2:
+            by_surname.setdefault(parts[-1], m.ref)
+    occupied = set()
+    for m in ctx.mentions:
+        occupied.update(range(m.start, m.end))
+    first_seen = {m.ref.iri: m.start for m in people}
+    for token in ctx.doc:
+        ref = by_surname.get(token.text)
+        if ref is None or token.idx in occupied or not ctx.in_prose(token.idx):
+            continue
+        if token.idx < first_seen.get(ref.iri, 0):
+            continue
+        ctx.mention(ref, token.idx, token.idx + len(token), 0.8, "reference")
+
+
+@mapper("actors", after=("article",))
+def map_actors(ctx):
+    """Find the actors the article names or refers to."""
+    local_kinds = {"ActorGroup"}
+    found = []
+    for cand in ctx.candidates_of(*ACTOR_KINDS):
+        start, end = ctx.char_span(cand.start, cand.end)
+        if not ctx.in_prose(start):
+            continue
+        if cand.kind in local_kinds:
+            name = ctx.text[start:end].lower()
+            ref = ctx.entity(cand.kind, name, local=True)
+        elif cand.kind == "AffectedGroup":
+            ref = ctx.entity(cand.kind, ctx.text[start:end].lower())
+        else:
+            ref = ctx.entity_for(cand)
+        found.append(ctx.mention(ref, start, end, CONFIDENCE.get(cand.how, 0.7), cand.how))
+    ctx._acronyms(found)
+    people = [m for m in found if m.ref.kind == "Person"]
+    _surnames(ctx, people)
+    _people_roles(ctx, people)
+    ctx.resolve_references(tuple(k for k in ACTOR_KINDS if k not in ("Person", "AffectedGroup",
+                                                                       "ActorGroup")))
+    return ()

@@ -1,0 +1,400 @@
+"""What a mapper works with: the article, its tokens and sentences, what was found so far, and
+helpers that write entities, mentions and provenance the same way for every mapper."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from ..article import Article, Span
+from ..gazetteer import ACTOR_KINDS, KIND_PATHS, Entity, Gazetteer, slugify
+from ..namespace import OA, PROV, SCHEMA, SKOS, TG, TGID
+from ..nlp import parse
+from ..recognise import Candidate, Recogniser
+
+__all__ = ["MappingContext", "EntityRef", "Mention", "Triple"]
+
+Triple = tuple
+_CONTEXT_CHARS = 32
+
+# Gazetteer fields that describe links between entities, and the property each becomes.
+_LINKS = {"part_of": TG.partOf, "jurisdiction": TG.jurisdiction, "series": TG.series,
+          "publisher": SCHEMA.publisher, "supplements": TG.supplements,
+          "enacted_under": TG.enactedUnder}
+_DATES = {"date_enacted": TG.dateEnacted, "adopted": TG.adoptedOn, "in_force": TG.inForceSince,
+          "date_published": SCHEMA.datePublished}
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity of the graph: its IRI, kind (a tg: class name) and name."""
+
+    iri: URIRef
+    kind: str
+    name: str
+    key: str
+    record: Entity | None = None
+    local: bool = False
+
+
+@dataclass
+class Mention:
+    """A place in the text where an entity is named or referred to."""
+
+    ref: EntityRef
+    start: int
+    end: int
+    text: str
+    how: str
+    confidence: float
+    mapper: str
+    extra: dict = field(default_factory=dict)
+
+
+def confidence_literal(value: float) -> Literal:
+    value = min(1.0, max(0.0, value))
+    return Literal(Decimal(f"{value:.2f}"), datatype=XSD.decimal)
+
+
+class MappingContext:
+    """State shared by the mappers while they map one article."""
+
+    def __init__(self, article: Article, gazetteer: Gazetteer, lexicon: dict,
+                 recogniser: Recogniser):
+        self.article = article
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        self.recogniser = recogniser
+        self.iri = TGID[f"article/{article.id}"]
+        self.doc = parse(article.text)
+        self.sentences: list[Span] = []
+        for sent in self.doc.sents:
+            text = sent.text
+            lead = len(text) - len(text.lstrip())
+            body = text.strip()
+            if body:
+                start = sent.start_char + lead
+                self.sentences.append(Span(start, start + len(body), body))
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._candidates: list[Candidate] | None = None
+        self.entities: dict[URIRef, EntityRef] = {}
+        self.mentions: list[Mention] = []
+        self.found: dict[str, object] = {}
+        self.triples: list[Triple] = []
+        self.current_mapper = "build"
+        self._counters: Counter = Counter()
+        self._activities: set[str] = set()
+        self._alt_labels: set[tuple[URIRef, str]] = set()
+
+    # -- text ---------------------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def sentence_at(self, char: int) -> Span:
+        """The sentence holding character ``char`` (or the nearest one before it)."""
+        i = max(0, bisect.bisect_right(self._sentence_starts, char) - 1)
+        return self.sentences[i] if self.sentences else Span(0, len(self.text), self.text)
+
+    def sentence_index(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self._sentence_starts, char) - 1)
+
+    def in_body(self, start: int) -> bool:
+        body = self.article.body
+        return body is not None and body.start <= start < body.end
+
+    def char_span(self, tok_start: int, tok_end: int) -> tuple[int, int]:
+        span = self.doc[tok_start:tok_end]
+        return span.start_char, span.end_char
+
+    # -- recognition --------------------------------------------------------------------------
+    @property
+    def candidates(self) -> list[Candidate]:
+        if self._candidates is None:
+            self._candidates = self.recogniser(self.doc)
+        return self._candidates
+
+    def candidates_of(self, *kinds: str) -> list[Candidate]:
+        return [c for c in self.candidates if c.kind in kinds]
+
+    def mentions_of(self, *kinds: str) -> list[Mention]:
+        wanted = set(kinds) if kinds else None
+        return sorted((m for m in self.mentions if wanted is None or m.ref.kind in wanted),
+                      key=lambda m: (m.start, m.end))
+
+    def mentions_in(self, start: int, end: int, *kinds: str) -> list[Mention]:
+        return [m for m in self.mentions_of(*kinds) if m.start >= start and m.end <= end]
+
+    def salient(self, *kinds: str) -> EntityRef | None:
+        """The entity of these kinds mentioned most often (ties: mentioned first)."""
+        counts: Counter = Counter()
+        first: dict[URIRef, int] = {}
+        for m in self.mentions_of(*kinds):
+            counts[m.ref.iri] += 1
+            first.setdefault(m.ref.iri, m.start)
+        if not counts:
+            return None
+        best = min(counts, key=lambda iri: (-counts[iri], first[iri]))
+        return self.entities[best]
+
+    def resolve(self, noun: str, at: int, kinds: tuple[str, ...]) -> EntityRef | None:
+        """The entity a definite description ("the report", "the city") at ``at`` points to:
+        the nearest mention before it of a fitting kind, else the first one after it."""
+        refs = self.lexicon.get("references", {})
+        restricted = noun in refs.get("restricted", [])
+
+        def fits(m: Mention) -> bool:
+            if m.ref.kind not in kinds or m.how == "reference":
+                return False
+            if restricted:
+                return m.ref.record is not None and noun in m.ref.record.nouns
+            return True
+
+        before = [m for m in self.mentions_of(*kinds) if m.end <= at and fits(m)]
+        if before:
+            # Within the nearest sentence that has a fitting mention, prefer the salient entity.
+            return before[-1].ref
+        after = [m for m in self.mentions_of(*kinds) if m.start >= at and fits(m)]
+        return after[0].ref if after else None
+
+    def classify_name(self, name: str, default: str) -> str:
+        """The kind the name-shape patterns give a name on its own, else ``default``."""
+        doc = parse(name)
+        for cand in self.recogniser(doc):
+            if cand.start == 0 and cand.end == len(doc):
+                return cand.kind
+        return default
+
+    def in_prose(self, start: int) -> bool:
+        """Whether a character lies in the title, standfirst or body (not byline or sources)."""
+        art = self.article
+        return any(part is not None and part.start <= start < part.end
+                   for part in (art.title, art.standfirst, art.body))
+
+    def mention_candidates(self, kinds: tuple[str, ...], confidence: dict[str, float]
+                           ) -> list[Mention]:
+        """Turn the recognised candidates of these kinds in the prose into mentions."""
+        found = []
+        for cand in self.candidates_of(*kinds):
+            start, end = self.char_span(cand.start, cand.end)
+            if not self.in_prose(start):
+                continue
+            ref = self.entity_for(cand)
+            found.append(self.mention(ref, start, end, confidence.get(cand.how, 0.7), cand.how,
+                                      **cand.extra))
+        found.extend(self._acronyms(found))
+        return found
+
+    def _acronyms(self, mentions: list[Mention]) -> list[Mention]:
+        """'Full Name (ACRONYM)': the acronym names the same entity, there and later on."""
+        extra = []
+        doc = self.doc
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or span.end + 2 >= len(doc):
+                continue
+            open_, word, close = doc[span.end], doc[span.end + 1], doc[span.end + 2]
+            if open_.text != "(" or close.text != ")" or not word.text.isupper() \
+                    or len(word.text) < 2 or not word.is_alpha:
+                continue
+            taken = {(x.start, x.end) for x in self.mentions}
+            for token in doc[span.end + 1:]:
+                if token.text == word.text and (token.idx, token.idx + len(token)) not in taken:
+                    extra.append(self.mention(m.ref, token.idx, token.idx + len(token),
+                                              m.confidence, "pattern"))
+        return extra
+
+    def resolve_references(self, kinds: tuple[str, ...], confidence: float = 0.7
+                           ) -> list[Mention]:
+        """Mentions for definite descriptions of these kinds: "the report", "the ministry",
+        "the city's government", "the latest annual report"."""
+        refs = self.lexicon.get("references", {})
+        nouns = {n: tuple(k for k in ks if k in kinds) for n, ks in refs.get("nouns", {}).items()}
+        nouns = {n: ks for n, ks in nouns.items() if ks}
+        modifiers = set(refs.get("modifiers", []))
+        determiners = {"the", "this", "that", "its", "their", "his", "her"}
+        occupied = set()
+        for m in self.mentions:
+            occupied.update(range(m.start, m.end))
+        found = []
+        doc = self.doc
+        for token in doc:
+            ks = nouns.get(token.lower_)
+            if not ks or token.idx in occupied or not self.in_prose(token.idx):
+                continue
+            if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of" and \
+                    token.i + 2 < len(doc) and doc[token.i + 2].is_title:
+                continue  # "the Ministry of ..." is a name, not a reference
+            j = token.i - 1
+            start = None
+            steps = 0
+            while j >= 0 and steps < 6:
+                t = doc[j]
+                if t.lower_ in determiners:
+                    start = j
+                    break
+                if t.text == "'s" and j - 1 >= 0:
+                    j -= 1
+                    steps += 1
+                    continue
+                if t.lower_ in modifiers or t.is_title or t.like_num or t.idx in occupied:
+                    j -= 1
+                    steps += 1
+                    continue
+                break
+            if start is None:
+                continue
+            # "the city's government": the possessor is the referent when the noun is generic.
+            noun = token.lower_
+            inner = doc[start:token.i]
+            poss = [t for t in inner if t.text == "'s"]
+            if poss and noun in ("government", "authorities", "administration"):
+                owner = doc[poss[0].i - 1].lower_
+                if owner in nouns:
+                    noun = owner
+                else:
+                    continue
+            s_char, e_char = doc[start].idx, token.idx + len(token)
+            if any(i in occupied for i in (s_char, e_char - 1)):
+                continue
+            ref = self.resolve(noun, s_char, nouns.get(noun, ks))
+            if ref is None:
+                continue
+            found.append(self.mention(ref, s_char, e_char, confidence, "reference", noun=noun))
+            occupied.update(range(s_char, e_char))
+        return found
+
+    # -- writing ------------------------------------------------------------------------------
+    def add(self, s, p, o) -> None:
+        self.triples.append((s, p, o))
+
+    def local(self, kind: str) -> URIRef:
+        """A new article-local IRI: ``tgid:article/{id}/{kind}/{n}``."""
+        self._counters[kind] += 1
+        return TGID[f"article/{self.article.id}/{kind}/{self._counters[kind]}"]
+
+    def entity(self, kind: str, name: str, key: str | None = None,
+               record: Entity | None = None, local: bool = False) -> EntityRef:
+        """The node for an entity, declared (type and name) the first time it is asked for."""
+        if record is not None:
+            kind, name, key = record.kind, record.name, record.id
+        key = key or slugify(name)
+        if local:
+            folder = "person" if kind == "Person" else "group"
+            iri = TGID[f"article/{self.article.id}/{folder}/{key}"]
+        else:
+            iri = TGID[f"{KIND_PATHS[kind]}/{key}"]
+        if iri in self.entities:
+            return self.entities[iri]
+        ref = EntityRef(iri, kind, name, key, record, local)
+        self.entities[iri] = ref
+        self.add(iri, RDF.type, TG[kind] if kind != "Tier" else SKOS.Concept)
+        if kind == "Person":
+            self.add(iri, RDF.type, SCHEMA.Person)
+        if kind in ACTOR_KINDS:
+            self.add(iri, RDF.type, PROV.Agent)
+        self.add(iri, SCHEMA.name, Literal(name))
+        if kind == "Tier":
+            self.add(iri, SKOS.prefLabel, Literal(name, lang="en"))
+        return ref
+
+    def entity_for(self, cand: Candidate) -> EntityRef:
+        """The entity a recognised candidate names."""
+        if cand.key:
+            return self.entity(cand.kind, "", record=self.gazetteer[cand.key])
+        start, end = self.char_span(cand.start, cand.end)
+        name = self.text[start:end]
+        return self.entity(cand.kind, name)
+
+    def mention(self, ref: EntityRef, start: int, end: int, confidence: float, how: str,
+                **extra) -> Mention:
+        """Record that ``text[start:end]`` names ``ref``, with an identifying annotation."""
+        mention = Mention(ref, start, end, self.text[start:end], how, confidence,
+                          self.current_mapper, extra)
+        self.mentions.append(mention)
+        self.annotate(ref.iri, start, end, confidence, motivation=OA.identifying)
+        surface = mention.text.strip()
+        if how in ("gazetteer", "pattern") and surface != ref.name \
+                and (ref.iri, surface) not in self._alt_labels:
+            self._alt_labels.add((ref.iri, surface))
+            self.add(ref.iri, SKOS.altLabel, Literal(surface))
+        return mention
+
+    def annotate(self, node: URIRef, start: int, end: int, confidence: float,
+                 prop: URIRef | None = None, motivation: URIRef = OA.describing) -> URIRef:
+        """An annotation whose target is ``text[start:end]`` and whose body is ``node``."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"span {start}-{end} outside the article text")
+        ann = self.local("annotation")
+        target, position, quote = (URIRef(f"{ann}/{part}") for part in ("target", "position",
+                                                                         "quote"))
+        activity = self._activity()
+        add = self.add
+        add(ann, RDF.type, OA.Annotation)
+        add(ann, OA.hasBody, node)
+        add(ann, OA.hasTarget, target)
+        add(ann, OA.motivatedBy, motivation)
+        add(ann, TG.confidence, confidence_literal(confidence))
+        add(ann, PROV.wasGeneratedBy, activity)
+        add(ann, TG.sentence, Literal(self.sentence_at(start).text))
+        if prop is not None:
+            add(ann, TG.property, prop)
+        add(target, RDF.type, OA.SpecificResource)
+        add(target, OA.hasSource, self.iri)
+        add(target, OA.hasSelector, position)
+        add(target, OA.hasSelector, quote)
+        add(position, RDF.type, OA.TextPositionSelector)
+        add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
+        add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
+        add(quote, RDF.type, OA.TextQuoteSelector)
+        add(quote, OA.exact, Literal(self.text[start:end]))
+        add(quote, OA.prefix, Literal(self.text[max(0, start - _CONTEXT_CHARS):start]))
+        add(quote, OA.suffix, Literal(self.text[end:end + _CONTEXT_CHARS]))
+        return ann
+
+    def fact(self, node: URIRef, cls: URIRef, start: int, end: int, confidence: float,
+             prop: URIRef | None = None) -> URIRef:
+        """Declare an article-local fact node of class ``cls`` with its evidence span."""
+        self.add(node, RDF.type, cls)
+        self.add(node, PROV.wasDerivedFrom, self.iri)
+        self.annotate(node, start, end, confidence, prop=prop)
+        return node
+
+    def _activity(self) -> URIRef:
+        name = self.current_mapper
+        activity = TGID[f"article/{self.article.id}/activity/{name}"]
+        if name not in self._activities:
+            self._activities.add(name)
+            agent = TGID[f"mapper/{name}"]
+            self.add(activity, RDF.type, PROV.Activity)
+            self.add(activity, PROV.used, self.iri)
+            self.add(activity, PROV.wasAssociatedWith, agent)
+            self.add(agent, RDF.type, PROV.SoftwareAgent)
+            self.add(agent, RDFS.label, Literal(f"tipgraph {name} mapper"))
+        return activity
+
+    # -- end of mapping -----------------------------------------------------------------------
+    def finish(self) -> None:
+        """Links between mentioned entities that the gazetteer knows (a law's jurisdiction,
+        a body's parent, a protocol's parent convention)."""
+        from ..dates import date_literal
+
+        self.current_mapper = "build"
+        by_key = {ref.key: ref for ref in self.entities.values() if ref.record is not None}
+        for ref in sorted(by_key.values(), key=lambda r: r.key):
+            record = ref.record
+            for field_name, prop in _LINKS.items():
+                target = by_key.get(str(record.get(field_name) or ""))
+                if target is not None:
+                    self.add(ref.iri, prop, target.iri)
+            for field_name, prop in _DATES.items():
+                value = record.get(field_name)
+                if value:
+                    self.add(ref.iri, prop, date_literal(str(value)))
+            if record.get("year") and ref.kind == "Report":
+                self.add(ref.iri, TG.year, Literal(str(record.get("year")), datatype=XSD.gYear))

@@ -1,0 +1,102 @@
+"""Reports: a series (the Trafficking in Persons Report) and its editions (the 2024 report).
+
+A year written next to a series name ("the 2024 Trafficking in Persons Report", "Global
+Slavery Index 2023") makes an edition, part of the series, with the series' publisher. A series
+named without a year, and "the report", point to the edition the article speaks of when it names
+exactly one edition of that series.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from ..gazetteer import slugify
+from ..namespace import SCHEMA, TG
+from . import mapper
+
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+def _year_near(ctx, start: int, end: int) -> tuple[str | None, int, int]:
+    """A year just before ("2024 ...", "2024's ...") or just after ("... 2023") a name."""
+    doc = ctx.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None, start, end
+    inner_last = doc[span.end - 1]
+    if _YEAR.match(inner_last.text):
+        return inner_last.text, start, end
+    inner_first = doc[span.start]
+    if _YEAR.match(inner_first.text):
+        return inner_first.text, start, end
+    j = span.start - 1
+    if j >= 0 and doc[j].text in ("'s", "’s"):
+        j -= 1
+    if j >= 0 and _YEAR.match(doc[j].text):
+        return doc[j].text, doc[j].idx, end
+    k = span.end
+    if k < len(doc) and _YEAR.match(doc[k].text) and not (k + 1 < len(doc) and doc[k + 1].text == "-"):
+        return doc[k].text, start, doc[k].idx + len(doc[k])
+    return None, start, end
+
+
+def edition(ctx, series_ref, year: str):
+    """The node of one edition of a series (from the gazetteer when listed there)."""
+    known = next((e for e in ctx.gazetteer.by_kind("Report")
+                  if e.get("series") == series_ref.key and str(e.get("year")) == year), None)
+    if known is not None:
+        ref = ctx.entity("", "", record=known)
+    else:
+        name = re.sub(r"^(?:the\s+)?", "", series_ref.name)
+        ref = ctx.entity("Report", f"{year} {name}", key=slugify(f"{year} {series_ref.key}"))
+    if ref.iri not in ctx.found.setdefault("editions", {}):
+        ctx.found["editions"][ref.iri] = (series_ref, year)
+        ctx.add(ref.iri, TG.series, series_ref.iri)
+        ctx.add(ref.iri, TG.year, Literal(year, datatype=XSD.gYear))
+        publisher = series_ref.record.get("publisher") if series_ref.record is not None else None
+        record = ctx.gazetteer.get(publisher)
+        if record is not None:
+            ctx.add(ref.iri, SCHEMA.publisher, ctx.entity("", "", record=record).iri)
+    return ref
+
+
+@mapper("reports", after=("actors",))
+def map_reports(ctx):
+    """Find report series and editions, and what "the report" refers to."""
+    series_mentions = []
+    for cand in ctx.candidates_of("ReportSeries", "Report"):
+        start, end = ctx.char_span(cand.start, cand.end)
+        if not ctx.in_prose(start):
+            continue
+        if cand.key:
+            record = ctx.gazetteer[cand.key]
+            if record.kind == "Report":
+                ref = ctx.entity("", "", record=record)
+                ctx.mention(ref, start, end, 0.95, "gazetteer")
+                continue
+            series = ctx.entity("", "", record=record)
+            how, confidence = "gazetteer", 0.95
+        else:
+            name = ctx.text[start:end]
+            name = re.sub(r"(?:,?\s+(?:of\s+)?(1[89]\d\d|20\d\d))$", "", name)
+            name = re.sub(r"^(1[89]\d\d|20\d\d)\s+", "", name)
+            series = ctx.entity("ReportSeries", name)
+            how, confidence = "pattern", 0.7
+        year, s2, e2 = _year_near(ctx, start, end)
+        if year:
+            ref = edition(ctx, series, year)
+            ctx.mention(ref, s2, e2, confidence, how)
+        else:
+            series_mentions.append((series, start, end, confidence, how))
+    editions = ctx.found.get("editions", {})
+    for series, start, end, confidence, how in series_mentions:
+        same = [iri for iri, (s, _) in editions.items() if s.iri == series.iri]
+        if len(same) == 1:
+            ctx.mention(ctx.entities[same[0]], start, end, confidence - 0.15, "reference")
+        else:
+            ctx.mention(series, start, end, confidence, how)
+    ctx.resolve_references(("Report",))
+    return ()

@@ -1,0 +1,248 @@
+"""Recognising named things in an article by rule, before any mapper turns them into facts.
+
+Two spaCy ``Matcher``s run over the document:
+
+- the gazetteer matcher: every name and alias in ``data/entities`` (case-insensitive for
+  multi-word names, exact for single words and entries marked ``case_sensitive``);
+- the pattern matcher: shapes of English names, built from the head words of
+  ``data/lexicon/heads.yaml`` ("... Act 2015", "Ministry of ...", "... Convention on ..."),
+  person names next to honorifics, roles or reporting verbs, and groups of people
+  ("migrant domestic workers").
+
+Overlaps are settled deterministically: the longer span wins, then the gazetteer over a pattern,
+then the earlier span. The result is a list of :class:`Candidate`, in text order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import Matcher
+
+from .gazetteer import Gazetteer, load_gazetteer, load_lexicon
+from .nlp import get_nlp
+
+__all__ = ["Candidate", "recognise", "Recogniser", "get_recogniser", "NAMEWORD"]
+
+NAMEWORD_RE = r"^(?:[A-Z][A-Za-z'’\-\.]*|[A-Z]{2,}s?|\d+[A-Z]?)$"
+NAMEWORD = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z'’\-\.]*$"}}
+YEAR = {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}}
+
+
+@dataclass
+class Candidate:
+    """A span of tokens that names (or may name) an entity."""
+
+    start: int                 # token index
+    end: int                   # token index, exclusive
+    kind: str                  # a tg: class local name, e.g. "State", "Statute", "Person"
+    how: str                   # "gazetteer" | "pattern" | "demonym"
+    key: str | None = None     # gazetteer id when known
+    priority: int = 1
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _token_pattern(nlp, phrase: str, case_sensitive: bool) -> list[dict]:
+    tokens = [t.text for t in nlp.make_doc(phrase)]
+    if case_sensitive:
+        return [{"ORTH": t} for t in tokens]
+    return [{"LOWER": t.lower()} for t in tokens]
+
+
+class Recogniser:
+    """Compiled matchers for one gazetteer and lexicon."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: dict):
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        nlp = get_nlp()
+        self.vocab = nlp.vocab
+        self.gaz = Matcher(nlp.vocab)
+        self.pat = Matcher(nlp.vocab)
+        self._keys: dict[str, tuple[str, str]] = {}
+        for entity in gazetteer:
+            names = [entity.name, *entity.aliases]
+            patterns = []
+            for name in dict.fromkeys(names):
+                single = len(nlp.make_doc(name)) == 1
+                patterns.append(_token_pattern(nlp, name, entity.case_sensitive or single))
+            key = f"gaz:{entity.id}"
+            self.gaz.add(key, patterns)
+        self.demonyms = {}
+        for entity in gazetteer.by_kind("State"):
+            for demonym in entity.demonyms:
+                self.demonyms[demonym] = entity
+        self._add_patterns(lexicon)
+
+    # -- patterns -------------------------------------------------------------------------
+    def _add_patterns(self, lexicon: dict) -> None:
+        heads = lexicon.get("heads", {})
+        conn = [c for c in heads.get("name_connectors", []) if c != "the"]
+        connector = {"LOWER": {"IN": conn}}
+        the = {"LOWER": "the", "OP": "?"}
+        nw_plus = {**NAMEWORD, "OP": "+"}
+        prefixes = [[], [nw_plus], [nw_plus, connector, the, nw_plus],
+                    [nw_plus, connector, the, nw_plus, connector, the, nw_plus]]
+        suffix_after_head = [[], [connector, the, nw_plus],
+                             [connector, the, nw_plus, connector, the, nw_plus]]
+        year_tails = [[], [YEAR], [{"LOWER": "of"}, YEAR],
+                      [{"ORTH": "("}, {"LOWER": {"IN": ["no", "no."]}}, {"ORTH": ".", "OP": "?"},
+                       {"LIKE_NUM": True}, {"ORTH": ")"}]]
+        groups = {"law": heads.get("law", {}), "report": heads.get("report", {}),
+                  "instrument": heads.get("instrument", {}), "org": heads.get("organisation", {})}
+        for family, kinds in groups.items():
+            for kind, words in kinds.items():
+                one = [w for w in words if " " not in w]
+                head = {"ORTH": {"IN": one}}
+                patterns = []
+                for pre in prefixes:
+                    for post in suffix_after_head:
+                        if not pre and not post:
+                            continue
+                        tails = year_tails if family in ("law", "instrument", "report") else [[]]
+                        for tail in tails:
+                            patterns.append(pre + [head] + post + tail)
+                self.pat.add(f"pat:{kind}", patterns)
+        # People: honorific + name; role + name; name + ", role"; reporting verb + name.
+        roles = lexicon.get("roles", {})
+        honorifics = [h for h in roles.get("honorifics", [])]
+        role_words = sorted({r.split()[-1] for r in roles.get("roles", [])})
+        verbs = lexicon.get("speech", {}).get("quote_verbs", [])
+        person = [NAMEWORD, {**NAMEWORD, "OP": "?"}, NAMEWORD]
+        self.pat.add("person:honorific", [[{"ORTH": {"IN": honorifics}}, NAMEWORD, {**NAMEWORD, "OP": "?"}]])
+        self.pat.add("person:role-before", [[{"LOWER": {"IN": role_words}}] + person])
+        self.pat.add("person:role-after", [person + [{"ORTH": ","}, {"LOWER": {"IN": ["the", "a", "an"]}, "OP": "?"},
+                                                     {"LOWER": {"IN": role_words + ["who", "head", "chief"]}}],
+                                           person + [{"ORTH": ","}, {"IS_TITLE": True, "OP": "+"},
+                                                     {"LOWER": {"IN": role_words}}]])
+        self.pat.add("person:verb", [[{"LOWER": {"IN": verbs}}] + person,
+                                     person + [{"LOWER": {"IN": verbs}}]])
+        # Groups of people.
+        groups_lex = lexicon.get("groups", {})
+        modifiers = [m.lower() for m in groups_lex.get("affected_modifiers", [])]
+        modifiers += [d.lower() for d in self.demonyms]
+        heads_g = [h.lower() for h in groups_lex.get("affected_heads", [])]
+        single_heads = [h for h in heads_g if " " not in h]
+        multi_heads = [h for h in heads_g if " " in h]
+        mod = {"LOWER": {"IN": modifiers}, "OP": "+"}
+        patterns = [[mod, {"LOWER": {"IN": single_heads}}]]
+        for h in multi_heads:
+            patterns.append([mod] + [{"LOWER": w} for w in h.split()])
+        for h in groups_lex.get("affected_alone", []):
+            words = h.lower().split()
+            patterns.append([{"LOWER": w} for w in words] + [{"LOWER": "of"}, {"LOWER": {"IN": [
+                "trafficking", "exploitation", "forced", "human", "modern", "abuse", "slavery"]}},
+                {"LOWER": {"IN": ["labour", "labor", "trafficking", "slavery"]}, "OP": "?"}])
+        self.pat.add("group:affected", patterns)
+        speaking = groups_lex.get("speaking_groups", [])
+        self.pat.add("group:speaking", [[{"LOWER": w.lower()} for w in s.split()] for s in speaking])
+        officials = [o.lower() for o in groups_lex.get("official_nouns", [])]
+        self.pat.add("demonym:official", [[{"ORTH": {"IN": sorted(self.demonyms)}},
+                                           {"LOWER": {"IN": officials}}]])
+
+    # -- matching -------------------------------------------------------------------------
+    def __call__(self, doc) -> list[Candidate]:
+        found: list[Candidate] = []
+        for match_id, start, end in self.gaz(doc):
+            key = self.vocab.strings[match_id][4:]
+            entity = self.gazetteer[key]
+            found.append(Candidate(start, end, entity.kind, "gazetteer", key, priority=3))
+        headline = _headline_tokens(doc)
+        for match_id, start, end in self.pat(doc):
+            if start in headline:
+                continue  # In Headline Case every word looks like a name.
+            label = self.vocab.strings[match_id]
+            family, _, kind = label.partition(":")
+            cand = self._pattern_candidate(doc, family, kind, start, end)
+            if cand is not None:
+                found.append(cand)
+        return _settle(found)
+
+    def _pattern_candidate(self, doc, family, kind, start, end) -> Candidate | None:
+        if family == "pat":
+            start = _strip_leading(doc, start, end)
+            if end - start < 2:
+                return None
+            span = doc[start:end]
+            if kind == "GovernmentBody" and self._international(span.text):
+                kind = "InternationalOrganisation"
+            return Candidate(start, end, kind, "pattern", priority=1)
+        if family == "person":
+            roles = self.lexicon.get("roles", {})
+            skip = {w.lower() for w in roles.get("honorifics", [])}
+            skip |= {r.split()[-1].lower() for r in roles.get("roles", [])}
+            skip |= {v.lower() for v in self.lexicon.get("speech", {}).get("quote_verbs", [])}
+            toks = list(range(start, end))
+            if kind == "honorific":
+                toks = toks[1:]
+            while toks and (doc[toks[0]].lower_ in skip or not doc[toks[0]].is_title):
+                toks = toks[1:]
+            cut = next((i for i, t in enumerate(toks) if doc[t].text == ","), None)
+            if cut is not None:
+                toks = toks[:cut]
+            while toks and (doc[toks[-1]].lower_ in skip or not doc[toks[-1]].is_title):
+                toks = toks[:-1]
+            if not toks or (len(toks) < 2 and kind != "honorific"):
+                return None
+            s, e = toks[0], toks[-1] + 1
+            if any(doc[t].lower_ in STOP_WORDS for t in range(s, e)):
+                return None
+            return Candidate(s, e, "Person", "pattern", priority=0,
+                             extra={"honorific": doc[start].text if kind == "honorific" else None})
+        if family == "group":
+            kind = "AffectedGroup" if kind == "affected" else "ActorGroup"
+            return Candidate(start, end, kind, "pattern", priority=1)
+        if family == "demonym":
+            entity = self.demonyms.get(doc[start].text)
+            if entity is None:
+                return None
+            return Candidate(start, end, "State", "demonym", entity.id, priority=2)
+        return None
+
+    def _international(self, text: str) -> bool:
+        markers = self.lexicon.get("heads", {}).get("international_markers", [])
+        words = set(text.replace(",", " ").split())
+        return any((m in words) if " " not in m else (m in text) for m in markers)
+
+
+def _headline_tokens(doc) -> set[int]:
+    """Tokens of sentences written in headline case (most words capitalised)."""
+    tokens: set[int] = set()
+    for sent in doc.sents:
+        words = [t for t in sent if t.is_alpha and t.lower_ not in STOP_WORDS]
+        if len(words) >= 4 and sum(t.is_title or t.is_upper for t in words) / len(words) > 0.75:
+            tokens.update(range(sent.start, sent.end))
+    return tokens
+
+
+def _strip_leading(doc, start: int, end: int) -> int:
+    while start < end and (doc[start].lower_ in STOP_WORDS or doc[start].is_punct):
+        start += 1
+    return start
+
+
+def _settle(found: list[Candidate]) -> list[Candidate]:
+    """Keep non-overlapping candidates: longest first, then priority, then earliest."""
+    chosen: list[Candidate] = []
+    taken: set[int] = set()
+    for cand in sorted(found, key=lambda c: (-c.length, -c.priority, c.start, c.kind, c.key or "")):
+        if any(i in taken for i in range(cand.start, cand.end)):
+            continue
+        chosen.append(cand)
+        taken.update(range(cand.start, cand.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=4)
+def get_recogniser(entities_dir: str | None = None, lexicon_dir: str | None = None) -> Recogniser:
+    return Recogniser(load_gazetteer(entities_dir), load_lexicon(lexicon_dir))
+
+
+def recognise(doc, recogniser: Recogniser | None = None) -> list[Candidate]:
+    return (recogniser or get_recogniser())(doc)
