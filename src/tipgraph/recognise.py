@@ -15,6 +15,7 @@ then the earlier span. The result is a list of :class:`Candidate`, in text order
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,6 +29,9 @@ __all__ = ["Candidate", "recognise", "Recogniser", "get_recogniser", "NAMEWORD"]
 
 NAMEWORD_RE = r"^(?:[A-Z][A-Za-z'’\-\.]*|[A-Z]{2,}s?|\d+[A-Z]?)$"
 NAMEWORD = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z'’\-\.]*$"}}
+# Inside an organisation's or a law's name: capitalised words, hyphens ("Anti-Trafficking" is
+# three tokens) and bracketed words ("Employment (Amendment) Act"); brackets are balanced later.
+NAMEPART = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z'’\-\.]*|-|\(|\))$"}}
 YEAR = {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}}
 
 
@@ -74,6 +78,13 @@ class Recogniser:
                 patterns.append(_token_pattern(nlp, name, entity.case_sensitive or single))
             key = f"gaz:{entity.id}"
             self.gaz.add(key, patterns)
+            # Short forms that name the entity only when its state or publisher is in the text,
+            # and capitals that stand for a government ("Washington said").
+            for field_name, prefix in (("generic_aliases", "generic"), ("metonyms", "metonym")):
+                names = [str(n) for n in entity.get(field_name) or []]
+                if names:
+                    self.gaz.add(f"{prefix}:{entity.id}", [
+                        _token_pattern(nlp, n, len(nlp.make_doc(n)) == 1) for n in names])
         self.demonyms = {}
         for entity in gazetteer.by_kind("State"):
             for demonym in entity.demonyms:
@@ -86,11 +97,12 @@ class Recogniser:
         conn = [c for c in heads.get("name_connectors", []) if c != "the"]
         connector = {"LOWER": {"IN": conn}}
         the = {"LOWER": "the", "OP": "?"}
-        nw_plus = {**NAMEWORD, "OP": "+"}
+        nw_plus = {**NAMEPART, "OP": "+"}
         prefixes = [[], [nw_plus], [nw_plus, connector, the, nw_plus],
                     [nw_plus, connector, the, nw_plus, connector, the, nw_plus]]
-        suffix_after_head = [[], [connector, the, nw_plus],
-                             [connector, the, nw_plus, connector, the, nw_plus]]
+        suffix_after_head = [[]]
+        for groups in range(1, 5):
+            suffix_after_head.append([connector, the, nw_plus] * groups)
         year_tails = [[], [YEAR], [{"LOWER": "of"}, YEAR],
                       [{"ORTH": "("}, {"LOWER": {"IN": ["no", "no."]}}, {"ORTH": ".", "OP": "?"},
                        {"LIKE_NUM": True}, {"ORTH": ")"}]]
@@ -109,6 +121,26 @@ class Recogniser:
                         for tail in tails:
                             patterns.append(pre + [head] + post + tail)
                 self.pat.add(f"pat:{kind}", patterns)
+        # Constitutions named after their year: "the 1987 Constitution". ("the 2015 Act" is a
+        # reference back to a law already named, resolved by the laws mapper.)
+        for kind in ("Constitution",):
+            words = [w for w in heads.get("law", {}).get(kind, []) if " " not in w]
+            self.pat.add(f"pat:{kind}", [[YEAR, {**NAMEWORD, "OP": "*"}, {"ORTH": {"IN": words}}]])
+        # Numbered laws: "Law No. 15 of 2017", "Republic Act No. 9208", "Decree 112/2020".
+        law_heads = [w for w in heads.get("law", {}).get("Statute", []) if " " not in w]
+        number = [{"ORTH": "(", "OP": "?"}, {"IS_UPPER": True, "OP": "?"}, {"ORTH": ")", "OP": "?"},
+                  {"LOWER": {"IN": ["no", "no."]}, "OP": "?"}, {"ORTH": ".", "OP": "?"},
+                  {"TEXT": {"REGEX": r"^\d+[\d,/\-]*(?:/[A-Z]+)?[A-Za-z]?$"}}]
+        self.pat.add("pat:Statute", [
+            [{**NAMEWORD, "OP": "*"}, {"ORTH": {"IN": law_heads}}] + number + tail
+            for tail in ([], [{"LOWER": "of"}, YEAR], [{"LOWER": "of"}, YEAR, connector, the, nw_plus],
+                         [connector, the, nw_plus])])
+        # Organisations introduced by what they are: "the charity Unchained Futures".
+        cues = lexicon.get("groups", {}).get("organisation_cues", {})
+        for kind, words in cues.items():
+            self.pat.add(f"cue:{kind}", [[{"LOWER": {"IN": [w.lower() for w in words]}},
+                                         NAMEWORD, {**NAMEPART, "OP": "*"}, NAMEWORD],
+                                        [{"LOWER": {"IN": [w.lower() for w in words]}}, NAMEWORD]])
         # People: honorific + name; role + name; name + ", role"; reporting verb + name.
         roles = lexicon.get("roles", {})
         honorifics = [h for h in roles.get("honorifics", [])]
@@ -118,6 +150,7 @@ class Recogniser:
         self.pat.add("person:honorific", [[{"ORTH": {"IN": honorifics}}, NAMEWORD, {**NAMEWORD, "OP": "?"}]])
         self.pat.add("person:role-before", [[{"LOWER": {"IN": role_words}}] + person])
         self.pat.add("person:role-after", [person + [{"ORTH": ","}, {"LOWER": {"IN": ["the", "a", "an"]}, "OP": "?"},
+                                                     {"IS_ALPHA": True, "OP": "{0,3}"},
                                                      {"LOWER": {"IN": role_words + ["who", "head", "chief"]}}],
                                            person + [{"ORTH": ","}, {"IS_TITLE": True, "OP": "+"},
                                                      {"LOWER": {"IN": role_words}}]])
@@ -139,20 +172,33 @@ class Recogniser:
             patterns.append([{"LOWER": w} for w in words] + [{"LOWER": "of"}, {"LOWER": {"IN": [
                 "trafficking", "exploitation", "forced", "human", "modern", "abuse", "slavery"]}},
                 {"LOWER": {"IN": ["labour", "labor", "trafficking", "slavery"]}, "OP": "?"}])
+        bare = groups_lex.get("affected_bare", [])
+        patterns += [[{"LOWER": w.lower()} for w in b.split()] for b in bare]
         self.pat.add("group:affected", patterns)
         speaking = groups_lex.get("speaking_groups", [])
         self.pat.add("group:speaking", [[{"LOWER": w.lower()} for w in s.split()] for s in speaking])
-        officials = [o.lower() for o in groups_lex.get("official_nouns", [])]
-        self.pat.add("demonym:official", [[{"ORTH": {"IN": sorted(self.demonyms)}},
-                                           {"LOWER": {"IN": officials}}]])
+        self.pat.add("demonym:official", [[{"ORTH": {"IN": sorted(self.demonyms)}}]])
 
     # -- matching -------------------------------------------------------------------------
     def __call__(self, doc) -> list[Candidate]:
         found: list[Candidate] = []
+        conditional = []
         for match_id, start, end in self.gaz(doc):
-            key = self.vocab.strings[match_id][4:]
+            family, _, key = self.vocab.strings[match_id].partition(":")
             entity = self.gazetteer[key]
-            found.append(Candidate(start, end, entity.kind, "gazetteer", key, priority=3))
+            if family == "gaz":
+                found.append(Candidate(start, end, entity.kind, "gazetteer", key, priority=3))
+            elif family == "metonym" and self._metonymic(doc, start):
+                found.append(Candidate(start, end, entity.kind, "gazetteer", key, priority=2))
+            elif family == "generic":
+                conditional.append(Candidate(start, end, entity.kind, "gazetteer", key, priority=2))
+        found = self._officials(doc, found)
+        named = {c.key for c in found}
+        for cand in conditional:
+            record = self.gazetteer[cand.key]
+            context = {record.get(f) for f in ("part_of", "jurisdiction", "publisher")}
+            if context & named:
+                found.append(cand)
         headline = _headline_tokens(doc)
         for match_id, start, end in self.pat(doc):
             if start in headline:
@@ -167,11 +213,18 @@ class Recogniser:
     def _pattern_candidate(self, doc, family, kind, start, end) -> Candidate | None:
         if family == "pat":
             start = _strip_leading(doc, start, end)
+            end = _balance(doc, start, end)
             if end - start < 2:
                 return None
             span = doc[start:end]
             if kind == "GovernmentBody" and self._international(span.text):
                 kind = "InternationalOrganisation"
+            return Candidate(start, end, kind, "pattern", priority=1)
+        if family == "cue":
+            start += 1
+            end = _balance(doc, start, end)
+            if end - start < 1 or not doc[start].is_title:
+                return None
             return Candidate(start, end, kind, "pattern", priority=1)
         if family == "person":
             roles = self.lexicon.get("roles", {})
@@ -200,10 +253,39 @@ class Recogniser:
             return Candidate(start, end, kind, "pattern", priority=1)
         if family == "demonym":
             entity = self.demonyms.get(doc[start].text)
-            if entity is None:
-                return None
+            groups = self.lexicon.get("groups", {})
+            follow = {w.lower() for w in groups.get("official_nouns", []) +
+                      groups.get("government_nouns", [])}
+            if entity is None or end >= len(doc) or doc[end].lower_ not in follow:
+                return None  # a demonym alone ("Thai fishers") is not the state
             return Candidate(start, end, "State", "demonym", entity.id, priority=2)
         return None
+
+    def _officials(self, doc, found: list[Candidate]) -> list[Candidate]:
+        """"Hong Kong officials", "Thai authorities": a group that speaks for the state;
+        "the Thai government": the state itself."""
+        groups = self.lexicon.get("groups", {})
+        officials = {w.lower() for w in groups.get("official_nouns", [])}
+        government = {w.lower() for w in groups.get("government_nouns", [])}
+        out = []
+        for cand in found:
+            nxt = doc[cand.end] if cand.end < len(doc) else None
+            if cand.kind == "State" and nxt is not None and nxt.lower_ in officials:
+                out.append(Candidate(cand.start, cand.end + 1, "ActorGroup", cand.how, None,
+                                     priority=3, extra={"state": cand.key,
+                                                        "state_end": cand.end}))
+            elif cand.kind == "State" and cand.how == "demonym" and nxt is not None \
+                    and nxt.lower_ in government:
+                out.append(Candidate(cand.start, cand.end + 1, "State", "demonym", cand.key,
+                                     priority=3))
+            else:
+                out.append(cand)
+        return out
+
+    def _metonymic(self, doc, start: int) -> bool:
+        """A capital names its government unless it is a place: "in Bangkok", "to Doha"."""
+        places = self.lexicon.get("references", {}).get("locative_prepositions", [])
+        return start == 0 or doc[start - 1].lower_ not in places
 
     def _international(self, text: str) -> bool:
         markers = self.lexicon.get("heads", {}).get("international_markers", [])
@@ -219,6 +301,29 @@ def _headline_tokens(doc) -> set[int]:
         if len(words) >= 4 and sum(t.is_title or t.is_upper for t in words) / len(words) > 0.75:
             tokens.update(range(sent.start, sent.end))
     return tokens
+
+
+def _balance(doc, start: int, end: int) -> int:
+    """Cut a span before an unbalanced bracket, a trailing "(ACRONYM)" or a trailing hyphen."""
+    depth = 0
+    for i in range(start, end):
+        if doc[i].text == "(":
+            depth += 1
+        elif doc[i].text == ")":
+            depth -= 1
+            if depth < 0:
+                end = i
+                break
+    if depth > 0:
+        opened = max(i for i in range(start, end) if doc[i].text == "(")
+        end = opened
+    if end - start >= 3 and doc[end - 1].text == ")" and doc[end - 3].text == "(" \
+            and doc[end - 2].is_upper:
+        end -= 3
+    while end > start and (doc[end - 1].text in ("-", "(", ",")
+                           or re.fullmatch(r"(?:[A-Z]\.)+", doc[end - 1].text)):
+        end -= 1  # a trailing hyphen, or an era abbreviation such as "B.E." before a year
+    return end
 
 
 def _strip_leading(doc, start: int, end: int) -> int:

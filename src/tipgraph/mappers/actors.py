@@ -118,7 +118,15 @@ def map_actors(ctx):
         start, end = ctx.char_span(cand.start, cand.end)
         if not ctx.in_prose(start):
             continue
-        if cand.kind in local_kinds:
+        if cand.kind in local_kinds and cand.extra.get("state"):
+            # "Hong Kong officials": a group speaking for the state, which is named too.
+            ref = ctx.entity(cand.kind, ctx.text[start:end], local=True)
+            state = ctx.entity("", "", record=ctx.gazetteer[cand.extra["state"]])
+            s_end = ctx.char_span(cand.start, cand.extra["state_end"])[1]
+            found.append(ctx.mention(state, start, s_end, CONFIDENCE.get(cand.how, 0.7),
+                                     cand.how))
+            ctx.add(ref.iri, TG.speaksFor, state.iri)
+        elif cand.kind in local_kinds:
             name = ctx.text[start:end].lower()
             ref = ctx.entity(cand.kind, name, local=True)
         elif cand.kind == "AffectedGroup":

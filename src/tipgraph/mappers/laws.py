@@ -13,7 +13,9 @@ import re
 
 from ..dates import YEAR_RE, date_literal
 from ..gazetteer import LAW_KINDS, slugify
-from ..namespace import TG
+from rdflib import Literal
+
+from ..namespace import SKOS, TG
 from . import mapper
 
 CONFIDENCE = {"gazetteer": 0.95, "pattern": 0.75}
@@ -24,7 +26,12 @@ def jurisdiction_of(ctx, mention, fallback: bool = True):
     mention, else the state the article is mostly about."""
     record = mention.ref.record
     if record is not None and record.get("jurisdiction"):
-        return None, 0.0  # the gazetteer says; ctx.finish() links it when that state is named
+        known = ctx.gazetteer.get(record.get("jurisdiction"))
+        if known is not None:
+            return ctx.entity("", "", record=known), 0.95
+    parent = ctx.found.get("provisions", {}).get(mention.ref.iri)
+    if parent is not None:
+        return jurisdiction_of(ctx, parent, fallback)
     doc = ctx.doc
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     states = ctx.mentions_of("State")
@@ -51,48 +58,69 @@ def jurisdiction_of(ctx, mention, fallback: bool = True):
     return None, 0.0
 
 
-def _provisions(ctx, laws) -> None:
-    """'Article 23 of (the) (X's) Law' -> a provision that is part of the law."""
+_NUMBER = re.compile(r"^(?:\d+[A-Za-z]?|[IVXLC]+)$")
+
+
+def _provision_at(doc, i: int, heads: set[str]) -> int:
+    """End token of "Article 23" / "Article III, Section 18" starting at token ``i``, or 0."""
+    end = 0
+    while i + 1 < len(doc) and doc[i].lower_ in heads and doc[i].is_title \
+            and _NUMBER.match(doc[i + 1].text):
+        end = i + 2
+        if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in heads:
+            i = end + 1
+        else:
+            break
+    return end
+
+
+def _provisions(ctx) -> None:
+    """'Article 23 of (the) (X's) Law', 'Section 54 of the Act': a provision, part of the law."""
     heads = {h.lower() for h in ctx.lexicon.get("heads", {}).get("provision_heads", [])}
     doc = ctx.doc
-    for law in laws:
-        span = doc.char_span(law.start, law.end, alignment_mode="expand")
-        if span is None:
+    laws = ctx.mentions_of("Constitution", "Statute", "Bill")
+    for token in doc:
+        end = _provision_at(doc, token.i, heads)
+        if not end or not ctx.in_prose(token.idx):
             continue
-        j = span.start - 1
-        # skip "the", "X's"
-        while j >= 0 and (doc[j].lower_ == "the" or doc[j].text in ("'s", "’s")
-                          or any(m.start <= doc[j].idx < m.end for m in ctx.mentions_of("State"))):
-            j -= 1
-        if j < 2 or doc[j].lower_ != "of" or not (doc[j - 1].like_num or
-                                                   re.fullmatch(r"\d+[A-Za-z]?", doc[j - 1].text)):
-            continue
-        if doc[j - 2].lower_ not in heads:
-            continue
-        start = doc[j - 2].idx
-        label = f"{doc[j - 2].text} {doc[j - 1].text}"
-        parent = law.ref
-        known = next((e for e in ctx.gazetteer.by_kind("ConstitutionalProvision")
-                      if e.get("part_of") == parent.key and
-                      (label in e.aliases or e.name.startswith(label))), None)
-        if known is not None:
-            ref = ctx.entity("", "", record=known)
+        j = end
+        if j < len(doc) and doc[j].lower_ == "of":
+            j += 1
         else:
-            ref = ctx.entity("ConstitutionalProvision", f"{label} of the {parent.name}",
-                             key=f"{parent.key}-{slugify(label)}")
-        ctx.mention(ref, start, law.end, 0.85, "pattern")
-        ctx.add(ref.iri, TG.partOf, parent.iri)
-        ctx.annotate(ref.iri, start, law.end, 0.85, prop=TG.partOf)
-        # "X under Article 23": X was enacted under the provision
-        sentence = ctx.sentence_at(start)
-        before = ctx.text[sentence.start:start]
-        if re.search(r"\bunder\s+$", before):
-            candidates = [m for m in ctx.mentions_of("Statute", "Bill")
-                          if sentence.start <= m.start and m.end <= start]
-            if candidates:
-                statute = candidates[-1]
-                ctx.add(statute.ref.iri, TG.enactedUnder, ref.iri)
-                ctx.annotate(statute.ref.iri, statute.start, law.end, 0.75, prop=TG.enactedUnder)
+            continue
+        gap_end = doc[min(j + 4, len(doc) - 1)].idx
+        parent = next((m for m in laws if doc[j].idx <= m.start <= gap_end), None)
+        if parent is None:
+            continue
+        start, label = token.idx, doc[token.i:end].text
+        _provision(ctx, parent, label, start, parent.end)
+
+
+def _provision(ctx, parent, label: str, start: int, end: int) -> None:
+    law = parent.ref
+    known = next((e for e in ctx.gazetteer.by_kind("ConstitutionalProvision")
+                  if e.get("part_of") == law.key and
+                  (label in e.aliases or e.name.startswith(label))), None)
+    if known is not None:
+        ref = ctx.entity("", "", record=known)
+    else:
+        name = f"{label} of the {re.sub(r'^the ', '', law.name)}"
+        kind = "ConstitutionalProvision" if law.kind == "Constitution" else "Statute"
+        ref = ctx.entity(kind, name, key=f"{law.key}-{slugify(label)}")
+    ctx.found.setdefault("provisions", {})[ref.iri] = parent
+    ctx.mention(ref, start, end, 0.85, "pattern")
+    ctx.add(ref.iri, SKOS.altLabel, Literal(label))
+    ctx.add(ref.iri, TG.partOf, law.iri)
+    ctx.annotate(ref.iri, start, end, 0.85, prop=TG.partOf)
+    # "X under Article 23": X was enacted under the provision
+    sentence = ctx.sentence_at(start)
+    if re.search(r"\bunder\s+$", ctx.text[sentence.start:start]):
+        statutes = [m for m in ctx.mentions_of("Statute", "Bill")
+                    if sentence.start <= m.start and m.end <= start]
+        if statutes:
+            statute = statutes[-1]
+            ctx.add(statute.ref.iri, TG.enactedUnder, ref.iri)
+            ctx.annotate(statute.ref.iri, statute.start, end, 0.75, prop=TG.enactedUnder)
 
 
 def _generic(ctx) -> list:
@@ -106,7 +134,10 @@ def _generic(ctx) -> list:
         return found
     topic_re = "|".join(re.escape(t) for t in topics)
     pattern = re.compile(
-        rf"\b(?P<bill>(?:proposed|draft|new|pending) (?:bills?|legislation|laws?|amendments?)"
+        rf"\b(?P<bill>(?:(?:a|the|an)\s+)?(?:(?:proposed|draft|new|pending)\s+)?(?:{topic_re}\s+)?bill"
+        rf"\s+(?:to amend|amending|that would amend)\s+(?:the\s+)?[^,.;:]{{3,60}}?(?=[,.;:)]| and | but | that | which | in | to | would | was | is | has ))"
+        rf"|\b(?P<draft>(?:proposed|draft|pending)\s+(?:{topic_re})\s+(?:bills?|laws?|legislation))"
+        rf"|\b(?P<bill2>(?:proposed|draft|new|pending) (?:bills?|legislation|laws?|amendments?)"
         rf"(?: (?:addressing|on|to (?:tackle|combat|address)|against|concerning|targeting)"
         rf" [a-z\- ]{{3,40}}?(?=[,.;:)]| and | but | that | which | to | in | suggests)))"
         rf"|\b(?P<law>(?:{topic_re}) (?:laws?|legislation|ordinances?|acts?))\b", re.I)
@@ -122,7 +153,8 @@ def _generic(ctx) -> list:
                for n in negations):
             continue
         phrase = match.group().strip()
-        kind = "Bill" if match.group("bill") else "Statute"
+        kind = "Statute" if match.group("law") else "Bill"
+        phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase, flags=re.I)
         name = phrase[0].lower() + phrase[1:]
         state = ctx.salient("State")
         key = slugify(f"{state.key} {name}" if state is not None else name)
@@ -132,26 +164,48 @@ def _generic(ctx) -> list:
     return found
 
 
+_YEAR_IN_NAME = re.compile(r"(?:\b(?:of|Act|Law|Ordinance|Code|Decree|Bill)\s+|,\s*|^)"
+                           r"(1[89]\d\d|20\d\d)\b(?!\s*(?:Trafficking|Report))|\b(1[89]\d\d|20\d\d)/\d+")
+# "Act B.E. 2551 (2008)", "Constitution ..., 1999", "Act (2015)" just after the name.
+_YEAR_AFTER = re.compile(r"^\s*(?:B\.\s?E\.\s*)?(?:\d{4}\s*)?\((1[89]\d\d|20\d\d)\)|^,\s*(1[89]\d\d|20\d\d)\b")
+
+
+def _year_of(ctx, law):
+    """The year a law's name gives it, and the span that says so."""
+    if law.ref.iri in ctx.found.get("provisions", {}):
+        return None, (0, 0)
+    match = _YEAR_IN_NAME.search(ctx.text[law.start:law.end])
+    if match:
+        return match.group(1) or match.group(2), (law.start, law.end)
+    after = _YEAR_AFTER.match(ctx.text[law.end:law.end + 24])
+    if after:
+        year = after.group(1) or after.group(2)
+        return year, (law.start, law.end + after.end())
+    return None, (0, 0)
+
+
 @mapper("laws", after=("actors",))
 def map_laws(ctx):
     """Find the laws, constitutional provisions and bills the article names."""
     laws = ctx.mention_candidates(LAW_KINDS, CONFIDENCE)
-    _provisions(ctx, [m for m in laws if m.ref.kind in ("Constitution", "Statute")])
     laws = laws + _generic(ctx)
+    ctx.resolve_references(LAW_KINDS)
+    _provisions(ctx)
+    provisions = ctx.found.get("provisions", {})
+    laws += [m for m in ctx.mentions_of(*LAW_KINDS) if m.ref.iri in provisions]
     done = set()
     for law in laws:
-        if law.ref.iri in done or law.ref.kind == "ConstitutionalProvision":
+        if law.ref.iri in done:
             continue
         done.add(law.ref.iri)
         state, confidence = jurisdiction_of(ctx, law)
         if state is not None:
             yield law.ref.iri, TG.jurisdiction, state.iri
             ctx.annotate(law.ref.iri, law.start, law.end, confidence, prop=TG.jurisdiction)
-        year = YEAR_RE.search(law.ref.name)
         record = law.ref.record
-        if year and not (record is not None and record.get("date_enacted")) and \
-                re.search(rf"(?:\b(?:of|Act|Law|Ordinance|Code|Decree)\s+|,\s*){year.group()}\b",
-                          law.ref.name):
-            yield law.ref.iri, TG.dateEnacted, date_literal(year.group())
-            ctx.annotate(law.ref.iri, law.start, law.end, 0.8, prop=TG.dateEnacted)
-    ctx.resolve_references(LAW_KINDS)
+        if record is not None and record.get("date_enacted"):
+            continue
+        year, (y_start, y_end) = _year_of(ctx, law)
+        if year:
+            yield law.ref.iri, TG.dateEnacted, date_literal(year)
+            ctx.annotate(law.ref.iri, y_start, y_end, 0.8, prop=TG.dateEnacted)

@@ -74,7 +74,12 @@ def map_reports(ctx):
         if cand.key:
             record = ctx.gazetteer[cand.key]
             if record.kind == "Report":
-                ref = ctx.entity("", "", record=record)
+                series_record = ctx.gazetteer.get(record.get("series"))
+                if series_record is not None and record.get("year"):
+                    series = ctx.entity("", "", record=series_record)
+                    ref = edition(ctx, series, str(record.get("year")))
+                else:
+                    ref = ctx.entity("", "", record=record)
                 ctx.mention(ref, start, end, 0.95, "gazetteer")
                 continue
             series = ctx.entity("", "", record=record)
@@ -98,5 +103,43 @@ def map_reports(ctx):
             ctx.mention(ctx.entities[same[0]], start, end, confidence - 0.15, "reference")
         else:
             ctx.mention(series, start, end, confidence, how)
+    _editions_by_year(ctx)
     ctx.resolve_references(("Report",))
     return ()
+
+
+_BY_YEAR = re.compile(r"\b(?:the|its|this|that|last year's|the following year's)\s+"
+                      r"(?P<year>1[89]\d\d|20\d\d)\s+(?:report|edition|ranking|rankings|assessment|index)\b"
+                      r"|\bthe\s+(?:report|edition|ranking)\s+(?:of|for)\s+(?P<year2>1[89]\d\d|20\d\d)\b",
+                      re.I)
+
+
+def _editions_by_year(ctx) -> None:
+    """"the 2021 report", "the 2022 edition": another edition of the series in question."""
+    occupied = {i for m in ctx.mentions for i in range(m.start, m.end)}
+    for match in _BY_YEAR.finditer(ctx.text):
+        start, end = match.span()
+        if not ctx.in_prose(start) or start in occupied:
+            continue
+        year = match.group("year") or match.group("year2")
+        series = _series_before(ctx, start)
+        if series is None:
+            continue
+        ctx.mention(edition(ctx, series, year), start, end, 0.75, "reference")
+
+
+def _series_before(ctx, at: int):
+    """The series of the nearest report mentioned before ``at`` (else after it)."""
+    editions = ctx.found.get("editions", {})
+    mentions = ctx.mentions_of("Report", "ReportSeries")
+
+    def series_of(m):
+        if m.ref.kind == "ReportSeries":
+            return m.ref
+        return editions.get(m.ref.iri, (None,))[0]
+
+    before = [series_of(m) for m in mentions if m.end <= at and series_of(m) is not None]
+    if before:
+        return before[-1]
+    after = [series_of(m) for m in mentions if m.start >= at and series_of(m) is not None]
+    return after[0] if after else None
