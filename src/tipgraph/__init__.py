@@ -5,11 +5,12 @@ The pipeline, one module each: read (:mod:`tipgraph.article`), map (:mod:`tipgra
 assemble (:mod:`tipgraph.build`), validate (:mod:`tipgraph.validate`), query
 (:mod:`tipgraph.query`) and export (:mod:`tipgraph.export`)::
 
-    import tipgraph
+    from tipgraph import build_dataset, load_query, run_query
+    from tipgraph.validate import validate
 
-    dataset = tipgraph.build_dataset(["data/articles"])
-    report = tipgraph.validate(dataset)
-    rows = tipgraph.run_query(tipgraph.load_query("claims"), dataset)
+    dataset = build_dataset(["data/articles"])
+    report = validate(dataset)
+    rows = run_query(load_query("claims"), dataset)
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ __version__ = "0.1.0"
 _API = {
     "read_article": "article", "find_articles": "article", "Article": "article",
     "map_article": "build", "build_dataset": "build",
-    "validate": "validate",
     "load_query": "query", "run_query": "query", "list_queries": "query",
-    "export": "export", "load_graph": "graphio",
+    "load_graph": "graphio",
     "TipgraphError": "errors",
 }
 

@@ -175,6 +175,14 @@ class Recogniser:
         bare = groups_lex.get("affected_bare", [])
         patterns += [[{"LOWER": w.lower()} for w in b.split()] for b in bare]
         self.pat.add("group:affected", patterns)
+        body_mods = [m.lower() for m in groups_lex.get("body_modifiers", [])]
+        body_patterns = []
+        for head in groups_lex.get("body_heads", []):
+            words = [{"LOWER": w} for w in head.lower().split()]
+            body_patterns.append([{"LOWER": {"IN": body_mods}, "OP": "+"}] + words)
+            body_patterns.append([{"LOWER": {"IN": body_mods}}, {"ORTH": "-"},
+                                  {"IS_LOWER": True}] + words)
+        self.pat.add("body:GovernmentBody", body_patterns)
         speaking = groups_lex.get("speaking_groups", [])
         self.pat.add("group:speaking", [[{"LOWER": w.lower()} for w in s.split()] for s in speaking])
         self.pat.add("demonym:official", [[{"ORTH": {"IN": sorted(self.demonyms)}}]])
@@ -248,6 +256,11 @@ class Recogniser:
                 return None
             return Candidate(s, e, "Person", "pattern", priority=0,
                              extra={"honorific": doc[start].text if kind == "honorific" else None})
+        if family == "body":
+            if doc[start].is_title and start > 0 and not doc[start - 1].is_sent_end:
+                return None  # a capitalised name is left to the name patterns
+            return Candidate(start, end, "GovernmentBody", "pattern", priority=0,
+                             extra={"described": True})
         if family == "group":
             kind = "AffectedGroup" if kind == "affected" else "ActorGroup"
             return Candidate(start, end, kind, "pattern", priority=1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from ..gazetteer import ACTOR_KINDS
+from ..gazetteer import ACTOR_KINDS, slugify
 from ..namespace import SCHEMA, TG
 from . import mapper
 
@@ -129,6 +129,14 @@ def map_actors(ctx):
         elif cand.kind in local_kinds:
             name = ctx.text[start:end].lower()
             ref = ctx.entity(cand.kind, name, local=True)
+        elif cand.extra.get("described"):
+            # "an anti-trafficking steering committee": a body of the state the article is about
+            name = ctx.text[start:end]
+            name = name[0].lower() + name[1:]
+            state = ctx.salient("State")
+            ref = ctx.entity(cand.kind, name, key=slugify(f"{state.key} {name}" if state else name))
+            if state is not None:
+                ctx.add(ref.iri, TG.partOf, state.iri)
         elif cand.kind == "AffectedGroup":
             ref = ctx.entity(cand.kind, ctx.text[start:end].lower())
         else:

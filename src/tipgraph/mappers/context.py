@@ -156,8 +156,14 @@ class MappingContext:
             return True
 
         before = [m for m in self.mentions_of(*kinds) if m.end <= at and fits(m)]
+        if before and all(k == "State" for k in kinds):
+            # "the country", "the government": the state the article is about, among those
+            # already named; a state named once in passing does not take the reference.
+            counts = Counter(m.ref.iri for m in self.mentions_of("State") if fits(m))
+            last = {m.ref.iri: i for i, m in enumerate(before)}
+            best = max(last, key=lambda iri: (counts[iri], last[iri]))
+            return self.entities[best]
         if before:
-            # Within the nearest sentence that has a fitting mention, prefer the salient entity.
             return before[-1].ref
         after = [m for m in self.mentions_of(*kinds) if m.start >= at and fits(m)]
         return after[0].ref if after else None
