@@ -31,7 +31,9 @@ NAMEWORD_RE = r"^(?:[A-Z][A-Za-z'’\-\.]*|[A-Z]{2,}s?|\d+[A-Z]?)$"
 NAMEWORD = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z'’\-\.]*$"}}
 # Inside an organisation's or a law's name: capitalised words, hyphens ("Anti-Trafficking" is
 # three tokens) and bracketed words ("Employment (Amendment) Act"); brackets are balanced later.
-NAMEPART = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z'’\-\.]*|-|\(|\))$"}}
+NAMEPART = {"TEXT": {"REGEX": r"^(?!(?:January|February|March|April|May|June|July|August|September|"
+                             r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
+                             r"Friday|Saturday|Sunday)$)(?:[A-Z][A-Za-z'’\-\.]*|-|\(|\))$"}}
 YEAR = {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}}
 
 

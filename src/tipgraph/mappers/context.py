@@ -255,6 +255,9 @@ class MappingContext:
                 break
             if start is None:
                 continue
+            if any(t.is_title and t.idx not in occupied and t.lower_ not in modifiers
+                   for t in doc[start + 1:token.i]):
+                continue  # "the Edo State": a name we do not know, not a reference
             # "the city's government": the possessor is the referent when the noun is generic.
             noun = token.lower_
             inner = doc[start:token.i]
