@@ -1,0 +1,401 @@
+"""The claims mapper: quotations and reported speech, their speakers, stance and targets.
+
+Small articles are written to a temporary folder, read and mapped like any other article; the
+seed article checks the whole chain on real text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from tipgraph.article import read_article
+from tipgraph.build import map_article
+from tipgraph.namespace import OA, SCHEMA, TG, TGID
+from tipgraph.speech import Quote, Tokens, find_quotes, quote_is_full
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "articles" / "000_df495ebb58d21c9e.txt"
+SEED_ID = "000_df495ebb58d21c9e"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def graph_of(path: Path) -> Graph:
+    graph = Graph()
+    for triple in map_article(read_article(path)):
+        graph.add(triple)
+    return graph
+
+
+def article(tmp_path: Path, *paragraphs: str, name: str = "claims_case") -> Graph:
+    """Map an article made of a title and these paragraphs."""
+    path = tmp_path / f"{name}.txt"
+    path.write_text("Test Article On Attributed Claims\n\n" + "\n\n".join(paragraphs) + "\n",
+                    encoding="utf-8")
+    return graph_of(path)
+
+
+def name(graph: Graph, node) -> str | None:
+    value = graph.value(node, SCHEMA.name) if node is not None else None
+    return str(value) if value is not None else None
+
+
+def claims(graph: Graph) -> list[dict]:
+    """Every claim as a plain dict, in the order of the claim IRIs (text order)."""
+    found = []
+    for node in graph.subjects(RDF.type, TG.Claim):
+        quote = graph.value(node, TG.quotation)
+        verb = graph.value(node, TG.reportingVerb)
+        found.append({
+            "node": node,
+            "n": int(str(node).rsplit("/", 1)[1]),
+            "claimant": graph.value(node, TG.claimant),
+            "claimant_name": name(graph, graph.value(node, TG.claimant)),
+            "behalf": graph.value(node, TG.onBehalfOf),
+            "text": str(graph.value(node, TG.claimText)),
+            "quote": str(quote) if quote is not None else None,
+            "mode": graph.value(node, TG.attributionMode),
+            "verb": str(verb) if verb is not None else None,
+            "stance": graph.value(node, TG.stance),
+            "about": set(graph.objects(node, TG.about)),
+            "disputes": set(graph.objects(node, TG.disputes)),
+            "supports": set(graph.objects(node, TG.supports)),
+        })
+    return sorted(found, key=lambda c: c["n"])
+
+
+def claim_with(graph: Graph, words: str) -> dict:
+    """The one claim whose text or quotation holds these words."""
+    found = [c for c in claims(graph) if words in c["text"] or words in (c["quote"] or "")]
+    texts = [c["text"] for c in claims(graph)]
+    assert len(found) == 1, f"{len(found)} claims hold {words!r}: {texts}"
+    return found[0]
+
+
+def confidence(graph: Graph, node, prop=None) -> float:
+    for ann in graph.subjects(OA.hasBody, node):
+        if graph.value(ann, TG.property) == prop:
+            return float(graph.value(ann, TG.confidence))
+    raise AssertionError(f"no annotation of {node} for {prop}")
+
+
+def evidence(graph: Graph, node, prop=None) -> list[str]:
+    """The exact texts the annotations of ``node`` (for ``prop``) point at."""
+    texts = []
+    for ann in graph.subjects(OA.hasBody, node):
+        if graph.value(ann, TG.property) != prop:
+            continue
+        for selector in graph.objects(graph.value(ann, OA.hasTarget), OA.hasSelector):
+            exact = graph.value(selector, OA.exact)
+            if exact is not None:
+                texts.append(str(exact))
+    return texts
+
+
+# -- quotations -------------------------------------------------------------------------------
+def test_quote_then_said_and_named_speaker(tmp_path):
+    g = article(tmp_path, '"The boats carry satellite trackers now, but nobody watches the '
+                          'wages," said Jane Okafor, director of Harbour Aid Network.')
+    c = claim_with(g, "The boats carry satellite trackers")
+    assert c["claimant_name"] == "Jane Okafor"
+    assert c["mode"] == TG.DirectQuotation
+    assert c["quote"] == c["text"] == ("The boats carry satellite trackers now, but nobody "
+                                       "watches the wages")
+    assert c["verb"] == "said"
+    assert "Jane Okafor" in evidence(g, c["node"], TG.claimant)
+    assert evidence(g, c["node"]) == [c["quote"]]
+
+
+def test_speaker_before_the_quotation(tmp_path):
+    g = article(tmp_path, 'Jane Okafor, director of Harbour Aid Network, said: "A tracker '
+                          'watches the fish. Nobody is watching the wages."')
+    c = claim_with(g, "A tracker watches the fish")
+    assert c["claimant_name"] == "Jane Okafor"
+    assert c["quote"] == "A tracker watches the fish. Nobody is watching the wages"
+    assert len(claims(g)) == 1  # one quoted passage, one claim, even over two sentences
+
+
+def test_unnamed_spokesperson_speaks_for_the_ministry(tmp_path):
+    g = article(tmp_path, "The Ministry of Labour rejected the survey's conclusions. "
+                          '"We have built one of the most thorough inspection systems in the '
+                          'region," a ministry spokesperson said on Friday.')
+    c = claim_with(g, "thorough inspection systems")
+    person = c["claimant"]
+    ministry = claim_with(g, "rejected the survey")["claimant"]
+    assert name(g, ministry) == "Ministry of Labour"
+    assert (person, RDF.type, TG.Person) in g
+    assert str(person).startswith(str(TGID[f"article/claims_case/person/"]))
+    assert name(g, person) == "ministry spokesperson"
+    assert str(g.value(person, SCHEMA.jobTitle)) == "spokesperson"
+    assert g.value(person, TG.speaksFor) == ministry
+    assert c["behalf"] == ministry
+    assert "a ministry spokesperson" in evidence(g, c["node"], TG.claimant)
+
+
+def test_quote_split_around_the_attribution(tmp_path):
+    g = article(tmp_path, 'Osaretin Aghedo, programme manager at Bridge of Hope Initiative, '
+                          'a charity in the city, said the law had changed attitudes.',
+                '"The girls who come back are told that the shame is gone," Aghedo said, '
+                '"but the debt is not."')
+    first = claim_with(g, "the shame is gone")
+    second = claim_with(g, "but the debt is not")
+    reported = claim_with(g, "the law had changed attitudes")
+    assert first["claimant_name"] == second["claimant_name"] == "Osaretin Aghedo"
+    assert reported["mode"] == TG.ReportedSpeech and first["mode"] == TG.DirectQuotation
+    assert first["n"] < second["n"]
+
+
+def test_continuation_and_pronoun(tmp_path):
+    g = article(tmp_path, "Jane Okafor, director of Harbour Aid Network, spoke to reporters. "
+                          "Kanya Srisuwan, a researcher at the network, is less sure. "
+                          '"Brussels looked at the catch logs," she said. '
+                          '"It is time someone looked at the people."')
+    by_pronoun = claim_with(g, "Brussels looked at the catch logs")
+    continued = claim_with(g, "It is time someone looked at the people")
+    assert by_pronoun["claimant_name"] == continued["claimant_name"] == "Kanya Srisuwan"
+    assert continued["verb"] is None
+    assert confidence(g, continued["node"]) < confidence(g, by_pronoun["node"])
+
+
+def test_speaker_in_the_next_sentence(tmp_path):
+    g = article(tmp_path, "Jane Okafor, director of Harbour Aid Network, has studied the fleet. "
+                          '"Nobody is watching the wages." That was how Okafor put it.')
+    assert claim_with(g, "Nobody is watching the wages")["claimant_name"] == "Jane Okafor"
+
+
+def test_scare_quotes_are_not_claims(tmp_path):
+    g = article(tmp_path, 'The 2024 report downgraded the country to a "watch list" status '
+                          'last June.')
+    assert claims(g) == []
+
+
+def test_partial_quotation_inside_reported_speech(tmp_path):
+    g = article(tmp_path, "An official with the International Labour Organization in Bangkok, "
+                          "who asked not to be named, said the ratifications were "
+                          '"a floor, not a finish line" and that the agency would keep '
+                          "supporting inspectors.")
+    c = claim_with(g, "the ratifications were")
+    assert c["mode"] == TG.DirectQuotation
+    assert c["quote"] == "a floor, not a finish line"
+    assert name(g, c["claimant"]) == "official with the International Labour Organization"
+    assert c["behalf"] is not None and name(g, c["behalf"]) == "International Labour Organization"
+
+
+def test_unnamed_person_without_a_body(tmp_path):
+    g = article(tmp_path, '"I borrowed to get this job, and I still owe more than I came with," '
+                          "said a 29-year-old deckhand from Myanmar who asked not to be named.")
+    c = claim_with(g, "I borrowed to get this job")
+    assert name(g, c["claimant"]) == "29-year-old deckhand"
+    assert c["behalf"] is None
+    assert g.value(c["claimant"], TG.speaksFor) is None
+
+
+# -- reported speech --------------------------------------------------------------------------
+def test_reported_speech_by_a_generic_group(tmp_path):
+    g = article(tmp_path, "Critics argue that the changes would put crews beyond the reach of "
+                          "inspectors for weeks at a time.")
+    c = claim_with(g, "the changes would put crews")
+    assert c["claimant_name"] == "critics"
+    assert (c["claimant"], RDF.type, TG.ActorGroup) in g
+    assert c["mode"] == TG.ReportedSpeech
+    assert c["verb"] == "argue"
+    assert c["text"] == "the changes would put crews beyond the reach of inspectors for weeks " \
+                        "at a time"
+    assert c["quote"] is None
+
+
+def test_according_to_before_and_after(tmp_path):
+    g = article(tmp_path, "According to the Ministry of Labour, 40 new inspectors were hired "
+                          "this year. The task force received more money in 2023, according to "
+                          "a state official who asked not to be named.")
+    first = claim_with(g, "40 new inspectors were hired this year")
+    second = claim_with(g, "The task force received more money in 2023")
+    assert first["claimant_name"] == "Ministry of Labour"
+    assert name(g, second["claimant"]) == "state official"
+    assert first["verb"] == "According to"
+
+
+def test_clause_before_the_speaker(tmp_path):
+    g = article(tmp_path, "The Ministry of Labour opened new offices in the port towns. Its "
+                          "annual budget is smaller than the sum some recruiters demand from a "
+                          "single victim, the ministry said.")
+    c = claim_with(g, "Its annual budget is smaller")
+    assert c["claimant_name"] == "Ministry of Labour"
+    assert not c["text"].endswith("said")
+
+
+def test_officials_of_a_state_speak_for_it(tmp_path):
+    g = article(tmp_path, "Thailand was kept on Tier 2. Thai officials maintain that the "
+                          "country's legal framework is among the strongest in the region. "
+                          "Officials also insist that inspections have doubled.")
+    named = claim_with(g, "legal framework is among the strongest")
+    bare = claim_with(g, "inspections have doubled")
+    assert "Thailand" in (named["claimant_name"], name(g, named["behalf"]))
+    assert bare["claimant_name"] == "officials"
+    assert name(g, bare["behalf"]) == "Thailand"
+
+
+def test_participles_and_coordination_share_the_subject(tmp_path):
+    g = article(tmp_path, "The Department of Fisheries has said the amendments are needed to "
+                          "keep small operators afloat and denied that they would weaken labour "
+                          "protections, insisting that inspections will continue.")
+    said = claim_with(g, "the amendments are needed")
+    denied = claim_with(g, "they would weaken labour protections")
+    insisting = claim_with(g, "inspections will continue")
+    assert said["claimant_name"] == denied["claimant_name"] == insisting["claimant_name"] == \
+        "Department of Fisheries"
+    assert "denied" not in said["text"]
+    assert denied["stance"] == TG.Disputes and said["stance"] == TG.Asserts
+
+
+def test_relative_clause_claim_is_about_the_law(tmp_path):
+    g = article(tmp_path, "Parliament passed the Public Order Act 2021, which critics argue has "
+                          "further restricted civil liberties.")
+    c = claim_with(g, "has further restricted civil liberties")
+    assert c["claimant_name"] == "critics"
+    assert any(name(g, x) and "Public Order Act" in name(g, x) for x in c["about"])
+
+
+def test_stances_from_verbs_and_cues(tmp_path):
+    g = article(tmp_path, "Campaigners warned that abuse is treated as a business cost. "
+                          "Survivor organisations have welcomed the bill. "
+                          'The ministry\'s head said the findings were "unfounded and false".',
+                "Critics argue that the reforms are recent.")
+    assert claim_with(g, "abuse is treated")["stance"] == TG.RaisesConcern
+    assert claim_with(g, "welcomed the bill")["stance"] == TG.Supports
+    assert claim_with(g, "unfounded and false")["stance"] == TG.Disputes
+    assert claim_with(g, "the reforms are recent")["stance"] == TG.Asserts
+
+
+def test_rejecting_earlier_claims_disputes_them(tmp_path):
+    g = article(tmp_path, "Critics argue that the inspections are too rare. "
+                          "The Ministry of Labour rejected these claims. "
+                          "Business groups have pushed back.")
+    critics = claim_with(g, "the inspections are too rare")
+    rejection = claim_with(g, "rejected these claims")
+    pushback = claim_with(g, "Business groups have pushed back")
+    assert rejection["stance"] == TG.Disputes
+    assert rejection["disputes"] == {critics["node"]}
+    assert critics["node"] in pushback["disputes"]
+
+
+def test_law_said_to_hinder_ngos_restricts_them(tmp_path):
+    g = article(tmp_path, "Critics argue that the Public Order Act 2021 has hindered NGO "
+                          "engagement with the police.")
+    law = [s for s in g.subjects(TG.restricts, None)]
+    assert len(law) == 1 and "Public Order Act" in name(g, law[0])
+    group = g.value(law[0], TG.restricts)
+    assert (group, RDF.type, TG.ActorGroup) in g
+    assert any("hindered NGO" in t for t in evidence(g, law[0], TG.restricts))
+
+
+def test_numbering_follows_the_text_and_is_stable(tmp_path):
+    body = ('"The wages are late," said Jane Okafor, director of Harbour Aid Network. '
+            "Critics argue that the law is weak. Campaigners warned that nothing changes.")
+    first = article(tmp_path, body, name="stable")
+    second = article(tmp_path, body, name="stable")
+    assert sorted(first) == sorted(second)
+    texts = [c["text"] for c in claims(first)]
+    assert texts == ["The wages are late", "the law is weak", "warned that nothing changes"]
+
+
+# -- the seed article -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed():
+    return graph_of(SEED)
+
+
+HONG_KONG = TGID["actor/hong-kong"]
+REPORT_2024 = TGID["report/2024-trafficking-in-persons-report"]
+
+
+def test_seed_spokesperson_quotes(seed):
+    first = claim_with(seed, "We vehemently oppose and firmly reject")
+    second = claim_with(seed, "The findings in the Report are groundless")
+    assert first["claimant"] == second["claimant"]
+    spokesperson = first["claimant"]
+    assert name(seed, spokesperson) == "government spokesperson"
+    assert str(seed.value(spokesperson, SCHEMA.jobTitle)) == "spokesperson"
+    assert seed.value(spokesperson, TG.speaksFor) == HONG_KONG
+    for c in (first, second):
+        assert c["mode"] == TG.DirectQuotation
+        assert c["behalf"] == HONG_KONG
+        assert c["stance"] == TG.Disputes
+        assert REPORT_2024 in c["disputes"]
+    assert first["verb"] == "said" and second["verb"] is None
+
+
+def test_seed_second_quote_disputes_the_rating(seed):
+    second = claim_with(seed, "The findings in the Report are groundless")
+    ratings = [x for x in second["disputes"] if (x, RDF.type, TG.Rating) in seed]
+    assert ratings, "the claim should dispute the rating of Hong Kong"
+    assert all(seed.value(r, TG.ratedSubject) == HONG_KONG for r in ratings)
+
+
+def test_seed_report_findings(seed):
+    citing = claim_with(seed, "recent security laws have hindered NGO engagement")
+    highlights = claim_with(seed, "continues to publicly downplay the prevalence of trafficking")
+    publisher = TGID["actor/us-department-of-state"]
+    for c in (citing, highlights):
+        assert c["claimant"] == publisher
+        assert REPORT_2024 in c["about"]
+        assert c["mode"] == TG.ReportedSpeech
+    assert citing["verb"] == "citing" and highlights["verb"] == "highlights"
+    assert citing["stance"] == TG.RaisesConcern
+    assert HONG_KONG in highlights["about"]
+
+
+def test_seed_officials_and_critics(seed):
+    rejected = claim_with(seed, "rejected these claims, labelling them as unfounded")
+    maintain = claim_with(seed, "these laws are essential for safeguarding national security")
+    for c in (rejected, maintain):  # Hong Kong, or its officials speaking for it
+        assert HONG_KONG in (c["claimant"], c["behalf"])
+    assert rejected["stance"] == TG.Disputes
+    assert claim_with(seed, "recent security laws have hindered")["node"] in rejected["disputes"]
+    persist = claim_with(seed, "systemic challenges persist")
+    liberties = claim_with(seed, "has further restricted civil liberties")
+    assert persist["claimant"] == liberties["claimant"]
+    assert persist["claimant_name"] == "critics" and persist["verb"] == "argue"
+    assert any(name(seed, x) == "Safeguarding National Security Ordinance"
+               for x in liberties["about"])
+
+
+def test_seed_security_laws_restrict_ngos(seed):
+    restricted = {(name(seed, s), name(seed, o)) for s, o in seed.subject_objects(TG.restricts)}
+    assert any("security laws" in law and group.lower() == "ngos" for law, group in restricted)
+
+
+def test_seed_claims_are_valid_facts(seed):
+    for c in claims(seed):
+        assert (c["node"], URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+                TGID[f"article/{SEED_ID}"]) in seed
+        assert c["stance"] in (TG.Asserts, TG.Disputes, TG.Supports, TG.RaisesConcern)
+        assert c["text"].strip()
+        assert (c["claimant"], RDF.type, None) in seed
+        assert evidence(seed, c["node"], TG.claimant)
+        if c["mode"] == TG.DirectQuotation:
+            assert c["quote"]
+
+
+# -- the text helpers ---------------------------------------------------------------------------
+def test_quotations_pair_and_classify():
+    text = ('She said: "A whole sentence." It was a "watch list" status. '
+            '“Curly, and quoted,” he said.\nAn "unclosed quote at the end')
+    quotes = find_quotes(text, 0, len(text))
+    inner = [text[q.inner[0]:q.inner[1]] for q in quotes]
+    assert inner == ["A whole sentence.", "watch list", "Curly, and quoted,",
+                     "unclosed quote at the end"]
+    assert [quote_is_full(text, q) for q in quotes] == [True, False, True, False]
+    assert isinstance(quotes[0], Quote)
+
+
+def test_tokens_keep_offsets_and_split_possessives():
+    text = "The Home Office's 29-year-old deckhand said."
+    toks = Tokens(text)
+    assert [t.text for t in toks] == ["The", "Home", "Office", "'s", "29-year-old", "deckhand",
+                                      "said", "."]
+    assert all(text[t.start:t.end] == t.text for t in toks)
+    assert toks.index_at(text.index("deckhand")) == 5
+    assert toks[4].is_age
