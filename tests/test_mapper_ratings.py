@@ -209,13 +209,11 @@ def test_tiers_named_without_a_placement_give_no_rating(tmp_path, sentence):
     assert ratings_of(_graph(_article(tmp_path, body))) == {}
 
 
-def test_series_when_no_edition_is_named(tmp_path):
+def test_no_rating_without_an_edition(tmp_path):
+    # A rating is given by one edition; with only the series named, the year is unknown.
     body = "Thailand remained on Tier 2 of the Trafficking in Persons Report, officials said."
     graph = _graph(_article(tmp_path, body))
-    node = rating("thailand", "trafficking-in-persons-report")
-    assert ratings_of(graph) == {node: ("tier-2", "tier-2", "Unchanged")}
-    assert graph.value(node, TG.ratedIn) == TGID["series/trafficking-in-persons-report"]
-    assert (node, TG.year, None) not in graph
+    assert ratings_of(graph) == {}
 
 
 def test_ratings_are_shared_with_later_mappers_in_text_order():

@@ -46,8 +46,12 @@ def test_readme_transcripts_run(tmp_path, monkeypatch):
         result = CliRunner().invoke(cli, words[1:])
         shown = (result.stdout + result.stderr).splitlines()
         assert result.exit_code == status, (words, result.output)
-        if expected:
-            assert shown and shown[0].rstrip() == expected[0].rstrip(), (words, shown[:3])
+        if expected:  # counts (of triples, nodes) change as mappers improve; words must not
+            assert shown and _words(shown[0]) == _words(expected[0]), (words, shown[:3])
+
+
+def _words(line: str) -> str:
+    return re.sub(r"\d+", "N", line.rstrip())
 
 
 def test_every_command_is_documented():

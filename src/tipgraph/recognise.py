@@ -182,8 +182,9 @@ class Recogniser:
         for head in groups_lex.get("body_heads", []):
             words = [{"LOWER": w} for w in head.lower().split()]
             body_patterns.append([{"LOWER": {"IN": body_mods}, "OP": "+"}] + words)
-            body_patterns.append([{"LOWER": {"IN": body_mods}}, {"ORTH": "-"},
-                                  {"IS_LOWER": True}] + words)
+            prefixes = [p.lower() for p in groups_lex.get("body_prefixes", [])]
+            body_patterns.append([{"LOWER": {"IN": prefixes}}, {"ORTH": "-"}, {"IS_LOWER": True},
+                                  {"LOWER": {"IN": body_mods}, "OP": "*"}] + words)
         self.pat.add("body:GovernmentBody", body_patterns)
         speaking = groups_lex.get("speaking_groups", [])
         self.pat.add("group:speaking", [[{"LOWER": w.lower()} for w in s.split()] for s in speaking])

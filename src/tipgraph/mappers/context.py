@@ -148,12 +148,14 @@ class MappingContext:
         refs = self.lexicon.get("references", {})
         restricted = noun in refs.get("restricted", [])
 
+        def named_so(m: Mention) -> bool:
+            return (m.ref.record is not None and noun in m.ref.record.nouns) or \
+                noun in m.ref.name.lower().split()
+
         def fits(m: Mention) -> bool:
             if m.ref.kind not in kinds or m.how == "reference":
                 return False
-            if restricted:
-                return m.ref.record is not None and noun in m.ref.record.nouns
-            return True
+            return named_so(m) if restricted else True
 
         before = [m for m in self.mentions_of(*kinds) if m.end <= at and fits(m)]
         if before and all(k == "State" for k in kinds):
@@ -164,7 +166,9 @@ class MappingContext:
             best = max(last, key=lambda iri: (counts[iri], last[iri]))
             return self.entities[best]
         if before:
-            return before[-1].ref
+            # "the ministry": the nearest entity called a ministry, else the nearest of its kind
+            called = [m for m in before if named_so(m)]
+            return (called or before)[-1].ref
         after = [m for m in self.mentions_of(*kinds) if m.start >= at and fits(m)]
         return after[0].ref if after else None
 
