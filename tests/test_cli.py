@@ -164,3 +164,19 @@ def test_mappers_listed():
     for name in ("article", "actors", "laws", "reports", "instruments", "ratings", "claims",
                  "figures", "dates", "sources"):
         assert f"{name}:" in out
+
+
+def test_same_bytes_across_processes(tmp_path):
+    """Hash randomisation must not reach the output: two processes, two hash seeds."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed-{seed}.nq"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "tipgraph", "build", str(SEED), "-o", str(out),
+                        "--quiet", "--no-validate"], check=True, env=env)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
