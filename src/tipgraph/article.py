@@ -237,9 +237,15 @@ def _is_short_line(block: _Block, words: int = 10) -> bool:
         r"[.!?]\s*$", block.text.rstrip("\"'”’"))
 
 
+COLLECTIVE_BYLINE = re.compile(r"^(?:by\s+)?[A-Z][\w'’&. -]{1,40}\s(?:staff|reporters|"
+                               r"correspondents|desk|team|newsroom)$", re.I)
+
+
 def _is_byline_block(block: _Block) -> bool:
     lines = [ln for ln in block.lines if ln.strip()]
-    return 2 <= len(lines) <= 4 and _looks_like_name(lines[0]) and all(
+    first = lines[0] if lines else ""
+    return 2 <= len(lines) <= 4 and (_looks_like_name(first) or COLLECTIVE_BYLINE.match(first)) \
+        and all(
         _is_short_line(_Block(0, len(ln), ln.strip())) for ln in lines)
 
 
@@ -385,7 +391,7 @@ def _assign_byline(article: Article, byline: list[_Block]) -> None:
             spans.remove(span)
             if article.date_span is None:
                 article.date, article.date_span = date, span
-    if spans and _looks_like_name(spans[0].text):
+    if spans and (_looks_like_name(spans[0].text) or COLLECTIVE_BYLINE.match(spans[0].text)):
         article.author = spans[0]
         rest = spans[1:]
         roles = [s for s in rest if ROLE_WORDS.search(s.text)]

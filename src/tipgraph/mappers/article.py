@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.namespace import RDF, XSD
 
+from ..article import COLLECTIVE_BYLINE
 from ..dates import date_literal
 from ..gazetteer import ACTOR_KINDS
 from ..namespace import SCHEMA, TG
@@ -53,7 +54,9 @@ def map_article(ctx):
 
     # Byline: the author, their role and the organisation they write for.
     author = None
-    if art.author is not None:
+    if art.author is not None and COLLECTIVE_BYLINE.match(art.author.text):
+        pass  # "Tipgraph Wire staff": written by the organisation, named below
+    elif art.author is not None:
         author = ctx.entity("Person", art.author.text)
         ctx.mention(author, art.author.start, art.author.end, 0.9, "byline")
     elif meta.get("author"):

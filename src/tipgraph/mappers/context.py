@@ -183,6 +183,8 @@ class MappingContext:
     def in_prose(self, start: int) -> bool:
         """Whether a character lies in the title, standfirst or body (not byline or sources)."""
         art = self.article
+        if art.dateline is not None and art.dateline.start <= start < art.dateline.end:
+            return False  # "BRUSSELS (Tipgraph Wire) -" names a place and an agency, not facts
         return any(part is not None and part.start <= start < part.end
                    for part in (art.title, art.standfirst, art.body))
 
