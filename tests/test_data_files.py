@@ -21,7 +21,7 @@ ENTITY_FILES = sorted(p for p in DATA.glob("*.yaml") if p != CURRENCIES)
 
 ACTOR_KINDS = {
     "State", "GovernmentBody", "InternationalOrganisation", "CivilSocietyOrganisation",
-    "MediaOrganisation", "Person", "AffectedGroup",
+    "MediaOrganisation", "Business", "Person", "AffectedGroup",
 }
 LAW_KINDS = {"Statute", "Constitution", "ConstitutionalProvision", "Bill"}
 REPORT_KINDS = {"ReportSeries", "Report"}

@@ -22,7 +22,7 @@ __all__ = ["Entity", "Gazetteer", "load_gazetteer", "load_lexicon", "slugify", "
            "ACTOR_KINDS", "LAW_KINDS", "INSTRUMENT_KINDS", "REPORT_KINDS"]
 
 ACTOR_KINDS = ("State", "GovernmentBody", "InternationalOrganisation", "CivilSocietyOrganisation",
-               "MediaOrganisation", "Person", "AffectedGroup", "ActorGroup")
+               "MediaOrganisation", "Business", "Person", "AffectedGroup", "ActorGroup")
 LAW_KINDS = ("Statute", "Constitution", "ConstitutionalProvision", "Bill")
 INSTRUMENT_KINDS = ("Treaty", "Protocol", "Declaration")
 REPORT_KINDS = ("ReportSeries", "Report")

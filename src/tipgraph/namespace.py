@@ -30,6 +30,7 @@ class TG(DefinedNamespace):
     InternationalOrganisation: URIRef
     CivilSocietyOrganisation: URIRef
     MediaOrganisation: URIRef
+    Business: URIRef
     Person: URIRef
     AffectedGroup: URIRef
     ActorGroup: URIRef
