@@ -12,7 +12,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
 from tipgraph.article import read_article
-from tipgraph.build import map_article
+from tipgraph.build import article_graph, map_article
 from tipgraph.gazetteer import load_gazetteer, load_lexicon
 from tipgraph.mappers import ordered
 from tipgraph.mappers.context import MappingContext
@@ -33,10 +33,7 @@ def write(tmp_path, body: str, meta: dict | None = None, name: str = "t1") -> Pa
 
 
 def graph_of(path: Path) -> Graph:
-    graph = Graph()
-    for triple in map_article(read_article(path)):
-        graph.add(triple)
-    return graph
+    return article_graph(read_article(path))
 
 
 def build(tmp_path, body: str, meta: dict | None = None) -> Graph:

@@ -7,7 +7,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS, XSD
 
 from tipgraph.article import read_article
-from tipgraph.build import map_article
+from tipgraph.build import article_graph
 from tipgraph.gazetteer import load_gazetteer, load_lexicon
 from tipgraph.mappers import ordered
 from tipgraph.mappers.context import MappingContext
@@ -19,10 +19,7 @@ MAPPERS = ("article", "actors", "laws", "reports", "instruments", "ratings")
 
 
 def _graph(article) -> Graph:
-    graph = Graph()
-    for triple in map_article(article, MAPPERS):
-        graph.add(triple)
-    return graph
+    return article_graph(article, MAPPERS)
 
 
 def _article(tmp_path, body: str, name: str = "piece.txt"):

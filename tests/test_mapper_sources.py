@@ -8,7 +8,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
 from tipgraph.article import read_article
-from tipgraph.build import map_article
+from tipgraph.build import article_graph
 from tipgraph.citations import CitationWords, parse_citation, url_key
 from tipgraph.gazetteer import load_lexicon
 from tipgraph.namespace import OA, SCHEMA, TG, TGID
@@ -20,10 +20,7 @@ HFP_URL = ("https://hongkongfp.com/2024/06/26/after-us-downgrades-hong-kong-to-w
 
 
 def _graph(article) -> Graph:
-    graph = Graph()
-    for triple in map_article(article, MAPPERS):
-        graph.add(triple)
-    return graph
+    return article_graph(article, MAPPERS)
 
 
 def _article(tmp_path, entries: str, name: str = "piece.txt"):

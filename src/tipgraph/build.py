@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from .article import Article, find_articles, read_article
 from .errors import MapperError, TipgraphError
@@ -23,7 +23,7 @@ from .mappers.context import MappingContext
 from .namespace import TGID, bind_prefixes
 from .recognise import get_recogniser
 
-__all__ = ["map_article", "build_dataset", "graph_iri"]
+__all__ = ["map_article", "article_graph", "build_dataset", "graph_iri"]
 
 
 def graph_iri(article: Article) -> URIRef:
@@ -49,6 +49,15 @@ def map_article(article: Article, mappers: Iterable[str] | None = None,
                               article.path) from exc
     ctx.finish()
     return sorted(set(ctx.triples))
+
+
+def article_graph(article: Article, mappers: Iterable[str] | None = None) -> Graph:
+    """One article's triples as an rdflib Graph, with tipgraph's prefixes bound."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for triple in map_article(article, mappers):
+        graph.add(triple)
+    return graph
 
 
 def build_dataset(paths: Iterable[str | Path], mappers: Iterable[str] | None = None,

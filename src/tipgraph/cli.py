@@ -90,7 +90,7 @@ def build(paths, output, validate, mappers, quiet):
         report = run_validation(dataset)
         if not report.conforms:
             click.echo(report.text(), err=True)
-            click.echo(f"tipgraph: not written: the graph does not conform "
+            click.echo("tipgraph: not written: the graph does not conform "
                        f"(use --no-validate to write it anyway)", err=True)
             sys.exit(EXIT_INVALID)
         status = "conforms"

@@ -27,13 +27,16 @@ from .nlp import get_nlp
 
 __all__ = ["Candidate", "recognise", "Recogniser", "get_recogniser", "NAMEWORD"]
 
-NAMEWORD_RE = r"^(?:[A-Z][A-Za-z'’\-\.]*|[A-Z]{2,}s?|\d+[A-Z]?)$"
-NAMEWORD = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z'’\-\.]*$"}}
+# Capital letters and the letters of a name, accented ones included ("Peña", "Kovačević").
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
+LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
+NAMEWORD_RE = rf"^(?:[{UPPER}][{LETTER}'’\-\.]*|[A-Z]{{2,}}s?|\d+[A-Z]?)$"
+NAMEWORD = {"TEXT": {"REGEX": rf"^[{UPPER}][{LETTER}'’\-\.]*$"}}
 # Inside an organisation's or a law's name: capitalised words, hyphens ("Anti-Trafficking" is
 # three tokens) and bracketed words ("Employment (Amendment) Act"); brackets are balanced later.
 NAMEPART = {"TEXT": {"REGEX": r"^(?!(?:January|February|March|April|May|June|July|August|September|"
                              r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
-                             r"Friday|Saturday|Sunday)$)(?:[A-Z][A-Za-z'’\-\.]*|-|\(|\))$"}}
+                             r"Friday|Saturday|Sunday)$)(?:[" + UPPER + "][" + LETTER + r"'’\-\.]*|-|\(|\))$"}}
 YEAR = {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}}
 
 

@@ -520,10 +520,13 @@ class SpeakerParser:
         these words."""
         entities = sorted(self.ctx.entities.values(), key=lambda r: str(r.iri))
         low = text.lower()
-        for ref in entities:
-            if ref.kind == "Person" and not ref.local and (
-                    ref.name == text or ref.name.split()[-1] == text):
+        people = [r for r in entities if r.kind == "Person" and not r.local]
+        for ref in people:
+            if ref.name == text or ref.name.split()[-1] == text:
                 return ref
+        firsts = [r for r in people if " " in r.name and r.name.split()[0] == text]
+        if len(firsts) == 1:
+            return firsts[0]  # 'Mirela' after 'Mirela Kovačević'
         if " " not in text:
             return None
         for ref in entities:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..dates import YEAR_RE, date_literal
+from ..dates import date_literal
 from ..gazetteer import LAW_KINDS, slugify
 from rdflib import Literal
 
