@@ -180,3 +180,31 @@ def test_same_bytes_across_processes(tmp_path):
                         "--quiet", "--no-validate"], check=True, env=env)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_build_refuses_to_write_a_graph_that_does_not_conform(tmp_path):
+    """A mapper that writes a claim with no claimant: build exits 1 and writes nothing, unless
+    --no-validate is given."""
+    from rdflib.namespace import RDF
+
+    from tipgraph.mappers import _REGISTRY, mapper
+    from tipgraph.namespace import TG
+
+    @mapper("broken-claims", after=("article",))
+    def broken(ctx):
+        node = ctx.local("claim")
+        ctx.fact(node, TG.Claim, 0, 5, 0.5)
+        yield node, RDF.type, TG.Claim
+
+    try:
+        out = tmp_path / "g.trig"
+        code, _, stderr = run("build", SEED, "-o", out, "--mapper", "article",
+                              "--mapper", "broken-claims")
+        assert code == 1
+        assert "does not conform" in stderr and "claimant" in stderr
+        assert not out.exists()
+        code, _, _ = run("build", SEED, "-o", out, "--mapper", "article",
+                         "--mapper", "broken-claims", "--no-validate")
+        assert code == 0 and out.exists()
+    finally:
+        _REGISTRY.pop("broken-claims", None)

@@ -91,7 +91,7 @@ def build(paths, output, validate, mappers, quiet):
         if not report.conforms:
             click.echo(report.text(), err=True)
             click.echo("tipgraph: not written: the graph does not conform "
-                       f"(use --no-validate to write it anyway)", err=True)
+                       "(use --no-validate to write it anyway)", err=True)
             sys.exit(EXIT_INVALID)
         status = "conforms"
     target.parent.mkdir(parents=True, exist_ok=True)
