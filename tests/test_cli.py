@@ -208,3 +208,20 @@ def test_build_refuses_to_write_a_graph_that_does_not_conform(tmp_path):
         assert code == 0 and out.exists()
     finally:
         _REGISTRY.pop("broken-claims", None)
+
+
+def test_one_row_per_quotation_and_per_disputed_thing(seed_graph):
+    """Optional look-ups never pair a claim with unrelated nodes."""
+    from rdflib.namespace import RDF
+
+    from tipgraph.graphio import load_graph
+    from tipgraph.namespace import TG
+
+    data = load_graph(seed_graph)
+    quoted = {c for c in data.subjects(TG.attributionMode, TG.DirectQuotation)}
+    disputes = set(data.subject_objects(TG.disputes))
+    assert all((c, RDF.type, TG.Claim) in data for c in quoted)
+    code, quotes_csv, _ = run("query", "quotes", seed_graph, "--format", "csv")
+    assert code == 0 and len(quotes_csv.strip().splitlines()) - 1 == len(quoted)
+    code, disputes_csv, _ = run("query", "disputes", seed_graph, "--format", "csv")
+    assert code == 0 and len(disputes_csv.strip().splitlines()) - 1 == len(disputes)
