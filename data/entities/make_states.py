@@ -16,7 +16,9 @@ import unicodedata
 from pathlib import Path
 
 import pycountry
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from yamldump import dump  # noqa: E402  (the shared layout of generated files)
 
 OUT = Path(__file__).with_name("states.yaml")
 
@@ -290,28 +292,6 @@ def build() -> list[dict]:
             entity["wikidata"] = WIKIDATA[code]
         entities.append(entity)
     return entities
-
-
-class _Dumper(yaml.SafeDumper):
-    """Entities as block mappings; lists of plain strings and small flag mappings on one line."""
-
-
-def _repr_dict(dumper, data):
-    flow = len(data) <= 2 and ("default" in data or "ambiguous" in data)
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
-
-
-def _repr_list(dumper, data):
-    flow = all(isinstance(x, (str, int, float)) for x in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_Dumper.add_representer(dict, _repr_dict)
-_Dumper.add_representer(list, _repr_list)
-
-
-def dump(items: list[dict]) -> str:
-    return yaml.dump(items, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
 
 
 HEADER = """\
