@@ -94,10 +94,13 @@ class Recogniser:
         for entity in gazetteer.by_kind("State"):
             for demonym in entity.demonyms:
                 self.demonyms[demonym] = entity
+        self.openers = frozenset(lexicon.get("heads", {}).get("sentence_openers", []))
+        self.common_nouns = _common_nouns(lexicon)
         self._add_patterns(lexicon)
 
     # -- patterns -------------------------------------------------------------------------
     def _add_patterns(self, lexicon: dict) -> None:
+        nlp_doc = get_nlp().make_doc
         heads = lexicon.get("heads", {})
         conn = [c for c in heads.get("name_connectors", []) if c != "the"]
         connector = {"LOWER": {"IN": conn}}
@@ -135,17 +138,36 @@ class Recogniser:
         law_heads = [w for w in heads.get("law", {}).get("Statute", []) if " " not in w]
         number = [{"ORTH": "(", "OP": "?"}, {"IS_UPPER": True, "OP": "?"}, {"ORTH": ")", "OP": "?"},
                   {"LOWER": {"IN": ["no", "no."]}, "OP": "?"}, {"ORTH": ".", "OP": "?"},
-                  {"TEXT": {"REGEX": r"^\d+[\d,/\-]*(?:/[A-Z]+)?[A-Za-z]?$"}}]
+                  {"TEXT": {"REGEX": r"^(?:[A-Z]{1,3}/)?\d+[\d,/\-]*(?:/[A-Z]+)?[A-Za-z]?$"}}]
         self.pat.add("pat:Statute", [
-            [{**NAMEWORD, "OP": "*"}, {"ORTH": {"IN": law_heads}}] + number + tail
+            [{**NAMEPART, "OP": "*"}, {"ORTH": {"IN": law_heads}}] + number + tail
             for tail in ([], [{"LOWER": "of"}, YEAR], [{"LOWER": "of"}, YEAR, connector, the, nw_plus],
                          [connector, the, nw_plus])])
+        # Offices named after their holder: "the U.S. Attorney's Office", "the Prosecutor's Office".
+        role_heads = sorted({r.split()[-1] for r in lexicon.get("roles", {}).get("roles", [])})
+        gov = [w for w in heads.get("organisation", {}).get("GovernmentBody", []) if " " not in w]
+        self.pat.add("pat:GovernmentBody", [[{**NAMEWORD, "OP": "*"}, {"LOWER": {"IN": role_heads},
+                                              "IS_TITLE": True}, {"ORTH": {"IN": ["'s", "’s"]}},
+                                             {"ORTH": {"IN": gov}}]])
+        # Companies, by their legal form: "Tri-County Industrial Services LLC", "Acme Co., Ltd.".
+        suffixes = [[{"ORTH": t.text} for t in nlp_doc(s)] for s in heads.get("company_suffixes", [])]
+        comma = {"ORTH": ",", "OP": "?"}
+        self.pat.add("company:Business", [pre + [comma] + suffix for pre in prefixes[1:3]
+                                          for suffix in suffixes])
         # Organisations introduced by what they are: "the charity Unchained Futures".
         cues = lexicon.get("groups", {}).get("organisation_cues", {})
         for kind, words in cues.items():
             self.pat.add(f"cue:{kind}", [[{"LOWER": {"IN": [w.lower() for w in words]}},
                                          NAMEWORD, {**NAMEPART, "OP": "*"}, NAMEWORD],
                                         [{"LOWER": {"IN": [w.lower() for w in words]}}, NAMEWORD]])
+        # ... or by an apposition: "Red River Homecoming, a Hanoi group that helps returnees".
+        between = {"ORTH": {"NOT_IN": [",", ".", ";", ":", "(", ")", '"', "“", "”"]},
+                   "LOWER": {"NOT_IN": ["of", "for", "with", "at", "in", "who", "which", "that",
+                                        "and", "or"]}}
+        for kind, words in cues.items():
+            self.pat.add(f"cue-after:{kind}", [[NAMEWORD, {**NAMEPART, "OP": "*"}, {"ORTH": ","},
+                                               {"LOWER": {"IN": ["a", "an"]}}, {**between, "OP": "{0,4}"},
+                                               {"LOWER": {"IN": [w.lower() for w in words]}}]])
         # People: honorific + name; role + name; name + ", role"; reporting verb + name.
         roles = lexicon.get("roles", {})
         honorifics = [h for h in roles.get("honorifics", [])]
@@ -159,6 +181,9 @@ class Recogniser:
                                                      {"LOWER": {"IN": role_words + ["who", "head", "chief"]}}],
                                            person + [{"ORTH": ","}, {"IS_TITLE": True, "OP": "+"},
                                                      {"LOWER": {"IN": role_words}}]])
+        # An age in apposition: "Wade Hollister, 57, of League City"; "Ana Ruiz, 34, said".
+        age = [{"ORTH": ","}, {"TEXT": {"REGEX": r"^\d{1,3}$"}}, {"ORTH": ","}]
+        self.pat.add("person:age", [person + age])
         self.pat.add("person:verb", [[{"LOWER": {"IN": verbs}}] + person,
                                      person + [{"LOWER": {"IN": verbs}}]])
         # Groups of people.
@@ -214,25 +239,38 @@ class Recogniser:
             if context & named:
                 found.append(cand)
         headline = _headline_tokens(doc)
+        places = {c.start for c in found if c.kind == "State"}
         for match_id, start, end in self.pat(doc):
             if start in headline:
                 continue  # In Headline Case every word looks like a name.
             label = self.vocab.strings[match_id]
             family, _, kind = label.partition(":")
-            cand = self._pattern_candidate(doc, family, kind, start, end)
+            cand = self._pattern_candidate(doc, family, kind, start, end, places)
             if cand is not None:
                 found.append(cand)
         return _settle(found)
 
-    def _pattern_candidate(self, doc, family, kind, start, end) -> Candidate | None:
+    def _pattern_candidate(self, doc, family, kind, start, end, places=frozenset()
+                           ) -> Candidate | None:
+        openers = self.openers
         if family == "pat":
-            start = _strip_leading(doc, start, end)
+            start = _strip_leading(doc, start, end, openers)
+            start = self._strip_common_start(doc, start, end)
             end = _balance(doc, start, end)
-            if end - start < 2:
+            if end - start < 2 or _located(doc, start, end, places):
                 return None
             span = doc[start:end]
             if kind == "GovernmentBody" and self._international(span.text):
                 kind = "InternationalOrganisation"
+            return Candidate(start, end, kind, "pattern", priority=1)
+        if family == "company":
+            start = _strip_leading(doc, start, end, openers)
+            return Candidate(start, end, "Business", "pattern", priority=2) if end > start else None
+        if family == "cue-after":
+            end = _balance(doc, start, next(i for i in range(start, end) if doc[i].text == ","))
+            start = _strip_leading(doc, start, end, openers)
+            if end - start < 2 or not doc[end - 1].is_title:
+                return None
             return Candidate(start, end, kind, "pattern", priority=1)
         if family == "cue":
             start += 1
@@ -245,6 +283,7 @@ class Recogniser:
             skip = {w.lower() for w in roles.get("honorifics", [])}
             skip |= {r.split()[-1].lower() for r in roles.get("roles", [])}
             skip |= {v.lower() for v in self.lexicon.get("speech", {}).get("quote_verbs", [])}
+            skip |= {w.lower() for w in openers}
             toks = list(range(start, end))
             if kind == "honorific":
                 toks = toks[1:]
@@ -280,6 +319,17 @@ class Recogniser:
             return Candidate(start, end, "State", "demonym", entity.id, priority=2)
         return None
 
+    def _strip_common_start(self, doc, start: int, end: int) -> int:
+        """"Officers of Nepal Police": a capitalised common noun that opens the sentence is
+        not part of the name after it."""
+        if start >= end or not doc[start].is_sent_start or \
+                doc[start].lower_ not in self.common_nouns:
+            return start
+        start += 1
+        while start < end and (doc[start].lower_ in STOP_WORDS or doc[start].is_punct):
+            start += 1
+        return start
+
     def _officials(self, doc, found: list[Candidate]) -> list[Candidate]:
         """"Hong Kong officials", "Thai authorities": a group that speaks for the state;
         "the Thai government": the state itself."""
@@ -289,7 +339,11 @@ class Recogniser:
         out = []
         for cand in found:
             nxt = doc[cand.end] if cand.end < len(doc) else None
-            if cand.kind == "State" and nxt is not None and nxt.lower_ in officials:
+            if cand.kind == "State" and nxt is not None and nxt.text == "Police":
+                # "Nepal Police", "Hong Kong Police": the name of the state's police force
+                out.append(Candidate(cand.start, cand.end + 1, "GovernmentBody", "pattern",
+                                     priority=3))
+            elif cand.kind == "State" and nxt is not None and nxt.lower_ in officials:
                 out.append(Candidate(cand.start, cand.end + 1, "ActorGroup", cand.how, None,
                                      priority=3, extra={"state": cand.key,
                                                         "state_end": cand.end}))
@@ -312,14 +366,34 @@ class Recogniser:
         return any((m in words) if " " not in m else (m in text) for m in markers)
 
 
+def _common_nouns(lexicon: dict) -> frozenset:
+    """Plain nouns for people and groups from the lexicon ("officers", "workers", "lawyer")."""
+    groups = lexicon.get("groups", {})
+    words = [*groups.get("official_nouns", []), *groups.get("speaking_groups", []),
+             *groups.get("affected_heads", []), *lexicon.get("roles", {}).get("roles", [])]
+    return frozenset(w.lower() for w in words if " " not in w)
+
+
 def _headline_tokens(doc) -> set[int]:
-    """Tokens of sentences written in headline case (most words capitalised)."""
+    """Tokens of sentences written in headline case (most words capitalised). A sentence that
+    ends with a full stop is prose, however many names it holds."""
     tokens: set[int] = set()
     for sent in doc.sents:
+        last = [t for t in sent if not t.is_space and t.text not in ('"', "”", "’", "'", ")")]
+        if last and last[-1].text in (".", "!", ";"):
+            continue
         words = [t for t in sent if t.is_alpha and t.lower_ not in STOP_WORDS]
         if len(words) >= 4 and sum(t.is_title or t.is_upper for t in words) / len(words) > 0.75:
             tokens.update(range(sent.start, sent.end))
     return tokens
+
+
+def _located(doc, start: int, end: int, places) -> bool:
+    """"the Single Competent Authority in the Home Office", "the ... Ordinance in Hong Kong":
+    "in the" or "in" before a state places a name somewhere; names themselves say "Trafficking
+    in Persons" without an article."""
+    return any(doc[i].lower_ == "in" and (doc[i + 1].lower_ == "the" or i + 1 in places)
+               for i in range(start, end - 1))
 
 
 def _balance(doc, start: int, end: int) -> int:
@@ -345,8 +419,10 @@ def _balance(doc, start: int, end: int) -> int:
     return end
 
 
-def _strip_leading(doc, start: int, end: int) -> int:
-    while start < end and (doc[start].lower_ in STOP_WORDS or doc[start].is_punct):
+def _strip_leading(doc, start: int, end: int, openers: frozenset = frozenset()) -> int:
+    """Drop function words, punctuation and sentence openers ("According") before a name."""
+    while start < end and (doc[start].lower_ in STOP_WORDS or doc[start].is_punct
+                           or doc[start].text in openers):
         start += 1
     return start
 

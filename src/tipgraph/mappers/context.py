@@ -242,6 +242,9 @@ class MappingContext:
             if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of" and \
                     token.i + 2 < len(doc) and doc[token.i + 2].is_title:
                 continue  # "the Ministry of ..." is a name, not a reference
+            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if token.is_title and nxt is not None and nxt.is_title and nxt.idx not in occupied:
+                continue  # "the Police Foundation": a longer name we do not know
             j = token.i - 1
             start = None
             steps = 0

@@ -51,11 +51,35 @@ def jurisdiction_of(ctx, mention, fallback: bool = True):
         record = ctx.gazetteer.get(key)
         if record is not None and record.kind == "State":
             return ctx.entity("", "", record=record), 0.8
+    demonym = _demonym_state(ctx, span)
+    if demonym is not None:
+        return demonym, 0.8
+    nearest = _state_before(ctx, mention, states) if mention.ref.name[:1].isupper() else None
+    if nearest is not None:
+        return nearest, 0.6
     if fallback:
         salient = ctx.salient("State")
         if salient is not None:
             return salient, 0.5
     return None, 0.0
+
+
+def _state_before(ctx, mention, states):
+    """The state named last before a law in the same paragraph: "The UAE likes to present
+    itself as a reformer. Federal Decree-Law No. 33 of 2021 ...". Laws named by description
+    ("a draft cybercrime law") are left to the state the article is about."""
+    start = ctx.text.rfind("\n", 0, mention.start) + 1
+    before = [m for m in states if start <= m.start and m.end <= mention.start]
+    return before[-1].ref if before else None
+
+
+def _demonym_state(ctx, span):
+    """The state whose demonym opens a law's name: "the Indian Penal Code"."""
+    if span is None:
+        return None
+    words = [t for t in span if t.lower_ != "the"]
+    record = ctx.recogniser.demonyms.get(words[0].text) if words else None
+    return ctx.entity("", "", record=record) if record is not None else None
 
 
 _NUMBER = re.compile(r"^(?:\d+[A-Za-z]?|[IVXLC]+)$")
@@ -146,8 +170,11 @@ def _generic(ctx) -> list:
         occupied.update(range(m.start, m.end))
     for match in pattern.finditer(ctx.text):
         start, end = match.span()
-        if not ctx.in_prose(start) or start in occupied:
-            continue
+        head = re.search(r"\b(?:bills?|laws?|legislation|ordinances?|acts?|amendments?)\b",
+                         match.group(), re.I)
+        if not ctx.in_prose(start) or start in occupied or \
+                (head is not None and start + head.start() in occupied):
+            continue  # "the new Law on Prevention ...": the head word belongs to a name
         before = ctx.text[max(0, start - 30):start].lower()
         if any(re.search(rf"\b{re.escape(n)}\s+(?:a\s+|any\s+|the\s+)?[a-z\- ]*$", before)
                for n in negations):
