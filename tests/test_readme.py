@@ -38,6 +38,7 @@ def test_readme_has_the_two_command_quick_start():
 
 def test_readme_transcripts_run(tmp_path, monkeypatch):
     (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "tests").symlink_to(ROOT / "tests")
     monkeypatch.chdir(tmp_path)
     steps = transcripts()
     assert len(steps) >= 8

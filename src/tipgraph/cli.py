@@ -178,6 +178,32 @@ def export_cmd(graphs, fmt, output):
     click.echo(f"wrote {output}")
 
 
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="List every expected fact not found.")
+@_guard
+def evaluate(graph, cases, verbose):
+    """Measure recall: which expected facts (case files) a graph holds, per kind of fact.
+
+    Example: tipgraph evaluate out/graph.trig tests/cases/*.expected.yaml
+    """
+    from .evaluate import CATEGORIES, evaluate as score, load_case
+
+    dataset = _load([graph])
+    totals = {c: [0, 0] for c in CATEGORIES}
+    for path in cases:
+        for result in score(dataset, load_case(path)):
+            totals[result.category][0] += result.found
+            totals[result.category][1] += result.expected
+            if verbose:
+                for miss in result.misses:
+                    click.echo(f"{result.article} {result.category}: {miss}")
+    for category, (found, expected) in totals.items():
+        if expected:
+            click.echo(f"{category:12} {found:4}/{expected:<4} {found / expected:6.1%}")
+
+
 @cli.command(name="mappers")
 @_guard
 def mappers_cmd():
