@@ -12,7 +12,13 @@
   "..., X said.", "according to X, ...", coordinated verbs ("... and denied that ..."),
   participles sharing their clause's subject ("..., citing concerns that ..."), relative
   clauses ("..., which critics argue has ...") and a sentence that names the source of the one
-  before ("That is the conclusion of a log kept by X.").
+  before ("That is the conclusion of a log kept by X."); the listener after a verb is skipped
+  ("told jurors he ...", "said to reporters"), an attribution in commas keeps the sentence
+  around it ("a family, they argue, is not a factory"), "that A and that B" makes two claims,
+  a verb of taking sides with its agent ("a change welcomed by X") is a claim of the agent,
+  and the attribution that ends a sentence owns a claim nested inside it;
+- lists: the items under a line ending in a colon ("Key findings of the report:") are claims
+  of the source that line names, or of the claim just before it.
 
 Speakers are read by :class:`tipgraph.speakers.SpeakerParser`; words come from the lexicon.
 """
@@ -20,19 +26,24 @@ Speakers are read by :class:`tipgraph.speakers.SpeakerParser`; words come from t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .gazetteer import LAW_KINDS
-from .speakers import (GROUP_KINDS, PREPOSITIONS, PRONOUNS, QUOTE_MARKS, RELATIVE,
-                       SENTENCE_PUNCT, Speaker, SpeakerParser)
+from .speakers import (GROUP_KINDS, ORG_KINDS, PREPOSITIONS, PRONOUNS, QUOTE_MARKS, RELATIVE,
+                       REPORT_KINDS, SENTENCE_PUNCT, Speaker, SpeakerParser)
 from .speech import Quote, Tokens, Words, find_quotes, phrase_at, quote_is_full
 
 __all__ = ["Found", "ClaimFinder"]
 
 # Words before which a verb form is a noun or an infinitive ("the report", "to report").
+# Pronouns that open a reported clause without "that" ("told jurors he slept ...").
+PRONOUN_SUBJECTS = {"he", "she", "they", "it", "we", "i", "there"}
+_LIST_INTRO = re.compile(r"(?m)^[^\n]{3,200}:[ \t]*\n(?=\s*[-•*][ \t])")
+_LIST_ITEM = re.compile(r"\s*[-•*][ \t]+([^\n]+)\n?")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")  # 'J.R.M', 'U.N'
 NOMINAL = {"the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "our", "my",
            "your", "of", "to", "with", "in", "for", "by", "from", "on", "whose", "any", "no"}
 
@@ -50,6 +61,8 @@ class Found:
     quote: tuple | None = None       # (start, end) of the quoted words
     confidence: float = 0.8
     antecedent: object = None        # the mention a relative clause ("which ...") is about
+    joined: list = field(default_factory=list)  # the other half of a quotation split around
+    #                                             its attribution: one utterance, one stance
     node: URIRef | None = None
     stance: URIRef | None = None
     claimant: object = None
@@ -91,8 +104,10 @@ class ClaimFinder:
         events.extend((s.start, 3, s) for s in self.ctx.sentences
                       if phrase_at(self.toks, self.toks.index_at(s.start),
                                    self.words.backward_cues) and self._speakable(s.start))
+        events.extend((m.start(), 4, m) for m in _LIST_INTRO.finditer(self.text)
+                      if self._speakable(m.start()))
         for _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
-            (self._quote, self._verb, self._according, self._backward)[kind](item)
+            (self._quote, self._verb, self._according, self._backward, self._list)[kind](item)
         return sorted(self.found, key=lambda f: (f.start, f.end))
 
     def _speakable(self, char: int) -> bool:
@@ -127,9 +142,10 @@ class ClaimFinder:
             speaker, verb, around = after
             self._direct(q, speaker, verb)
             if around is not None:
-                speaker = self.found[-1].speaker
-                again = self.speakers.again(speaker, "continuation")
+                first = self.found[-1]
+                again = self.speakers.again(first.speaker, "continuation")
                 self._direct(around, again, verb, factor=0.95)
+                first.joined, self.found[-1].joined = self.found[-1].parts, first.parts
             return
         speaker = self._continuation(q) or self._next_sentence(q)
         if speaker is not None:
@@ -174,7 +190,8 @@ class ClaimFinder:
         k = i
         while k < len(self.toks):
             tok = self.toks[k]
-            if tok.text in SENTENCE_PUNCT or tok.text in QUOTE_MARKS:
+            if (tok.text in SENTENCE_PUNCT and not self._abbreviation(tok.end)) \
+                    or tok.text in QUOTE_MARKS:
                 return k
             k += 1
         return k
@@ -183,14 +200,18 @@ class ClaimFinder:
         if k == i:  # said X
             parsed = self.speakers.parse(k + 1, limit=tail_end)
             return parsed[0] if parsed else None
-        parsed = self.speakers.parse(i, limit=k)
-        if parsed is None:
-            return None
-        speaker, end = parsed
-        gap = self.toks[end:k]
-        if all(self._between(t.low) for t in gap) or (gap and gap[0].text in ",("):
-            return speaker
+        for s in range(i, min(k, i + 6)):
+            if s > i and not (self.toks[s - 1].is_title or self.toks[s - 1].text == "."):
+                return None  # after a title in capitals: 'Assistant U.S. Attorney X told'
+            parsed = self.speakers.parse(s, limit=k)
+            if parsed is not None and self._verb_follows(parsed[1], k):
+                return parsed[0]
         return None
+
+    def _verb_follows(self, end: int, k: int) -> bool:
+        """Only auxiliaries, adverbs or an apposition stand between a speaker and its verb."""
+        gap = self.toks[end:k]
+        return all(self._between(t.low) for t in gap) or bool(gap and gap[0].text in ",(")
 
     def _around(self, tail_end: int) -> Quote | None:
         """The quotation that resumes right after '..." X said, "...'."""
@@ -205,10 +226,10 @@ class ClaimFinder:
         """A quotation standing alone right after the sentence of an attributed one."""
         if self._duplicate(q):
             return None
-        before = [f for f in self.found if f.mode == "direct" and f.end <= q.open]
+        before = [f for f in self.found if f.end <= q.open]
         if not before:
             return None
-        prev = max(before, key=lambda f: f.end)
+        prev = max(before, key=lambda f: f.end)  # a quotation or reported speech right before
         reach = max(prev.end, prev.speaker.end, prev.verb[1] if prev.verb else 0)
         sentence_end = self.ctx.sentence_at(reach).end
         gap = self.text[max(reach, sentence_end):q.open]
@@ -239,13 +260,17 @@ class ClaimFinder:
     def _verb(self, i: int) -> None:
         form = self.words.verb_at(self.toks, i)
         j = i + len(form.words)
+        if i not in self.used_verbs and self._passive(i, j, form):
+            return
         if i in self.used_verbs or not self._verb_use(i, j, form):
             return
         sentence = self.ctx.sentence_at(self.toks[i].start)
         prev = self._previous_in_sentence(i, sentence)
         linked = self._coordinated(prev, i) if prev is not None else None
         if linked is None and prev is not None and prev.start <= self.toks[i].start < prev.end:
-            return  # speech reported inside another claim
+            linked = self._trailing(prev, i, j, sentence)
+            if linked is None:
+                return  # speech reported inside another claim
         if linked is not None:
             speaker, shared, start = linked
         else:
@@ -253,6 +278,39 @@ class ClaimFinder:
         if speaker is None:
             return
         self._report(i, j, form, speaker, sentence, shared, start)
+
+    def _trailing(self, prev: Found, i: int, j: int, sentence):
+        """'... shift that UNODC documented in its report: ..., the Forum said today.': the
+        attribution that ends the sentence owns all of it; the claim inside ends before it."""
+        speaker = self._adjacent(i, self._clause_start(i))
+        if speaker is None or speaker.start <= prev.start:
+            return None
+        s = self.toks.index_at(speaker.start)
+        s -= 1 if self.toks[s - 1].low in ("the", "a", "an") else 0
+        end = self._clause_end(j, sentence)
+        if self.toks[s - 1].text != "," or not self._nothing_after(j, end):
+            return None
+        self._cut(prev, self.toks[s - 1].start)
+        return speaker, False, self._clause_start_char(sentence, prev.start)
+
+    def _passive(self, i: int, j: int, form) -> bool:
+        """', a change welcomed by X': a verb of taking sides in the passive, with its agent;
+        the claim runs from the noun it follows to the agent's name."""
+        if form.stance == "asserts" or j + 1 >= len(self.toks) or self.toks[j].low != "by" \
+                or i < 2 or self.toks[i - 1].is_title or self.speakers.inside_quote(
+                    self.toks[i].start):
+            return False
+        parsed = self.speakers.parse(j + 1)
+        comma = next((k for k in range(i - 1, max(0, i - 6), -1) if self.toks[k].text == ","),
+                     None)
+        if parsed is None or comma is None or not all(t.is_word for t in self.toks[comma + 1:i]):
+            return False
+        speaker, end = parsed
+        part = _trim(self.text, self.toks[comma + 1].start, self.toks[end - 1].end)
+        verb = (self.toks[i].start, self.toks[j - 1].end)
+        self._add(Found(speaker, [part], "reported", verb=verb, lemma=form.lemma,
+                        stance_of_verb=form.stance, confidence=speaker.confidence * 0.85))
+        return True
 
     def _verb_use(self, i: int, j: int, form) -> bool:
         """Whether the words at ``i`` are a verb of saying here (not a noun, infinitive,
@@ -355,6 +413,7 @@ class ClaimFinder:
                 start: int | None = None) -> None:
         """Make the claim of a reporting verb: its clause, quotation and text."""
         verb = (self.toks[i].start, self.toks[j - 1].end)
+        j = self._past_listener(j, form)
         quote = self._quote_after_verb(j)
         if quote is not None:
             self._direct(quote, speaker, verb)
@@ -364,11 +423,69 @@ class ClaimFinder:
             parts = [(start, parts[-1][1])]
         if not parts or not any(self.text[a:b].strip() for a, b in parts):
             return
-        found = Found(speaker, parts, "reported", verb=verb, lemma=form.lemma,
-                      stance_of_verb=form.stance, confidence=speaker.confidence * 0.95,
-                      antecedent=self._antecedent(speaker))
-        self._mixed_quotation(found)
-        self._add(found)
+        for piece in self._that_clauses(parts):
+            found = Found(speaker, piece, "reported", verb=verb, lemma=form.lemma,
+                          stance_of_verb=form.stance, confidence=speaker.confidence * 0.95,
+                          antecedent=self._antecedent(speaker))
+            self._mixed_quotation(found)
+            self._add(found)
+
+    def _that_clauses(self, parts: list) -> list[list]:
+        """'insisted that A and that B': one claim for each 'that' clause."""
+        if len(parts) != 1:
+            return [parts]
+        a, b = parts[0]
+        k = self.toks.index_at(a)
+        while k + 1 < len(self.toks) and self.toks[k + 1].end <= b:
+            if self.toks.words(k, k + 2) == ["and", "that"] and \
+                    not self.speakers.inside_quote(self.toks[k].start):
+                first = _trim(self.text, a, self.toks[k].start)
+                rest = self._that_clauses([_trim(self.text, self.toks[k + 1].end, b)])
+                return [[first]] + rest if first[1] > first[0] else rest
+            k += 1
+        return [parts]
+
+    def _past_listener(self, j: int, form) -> int:
+        """Index past whom the words were addressed to: 'told the court', 'told jurors', 'said
+        to reporters', 'told The Standard', 'told me'."""
+        w = self.words
+        k = j
+        if k < len(self.toks) and self.toks[k].low == "to" and form.lemma in w.to_listener_verbs:
+            k += 1
+        elif form.lemma not in w.listener_verbs:
+            return j
+        if k < len(self.toks) and self.toks[k].low in w.listener_pronouns:
+            return k + 1
+        named = self._named_listener(k)
+        if named is not None:
+            return named
+        start = k + (1 if k < len(self.toks) and self.toks[k].low in ("the", "a", "an") else 0)
+        for n in range(start, min(start + 4, len(self.toks))):
+            if not self.toks[n].is_word:
+                break
+            if self._listener(n) and (n + 1 >= len(self.toks) or not self._listener(n + 1)):
+                return n + 1
+        return j
+
+    def _listener(self, n: int) -> bool:
+        low = self.toks[n].low
+        return low in self.words.listeners or low in self.words.people \
+            or low in self.words.group_nouns
+
+    def _named_listener(self, k: int) -> int | None:
+        """'told Reuters', 'told the BBC', 'told The Standard': a name that a clause, a comma
+        or the sentence's end follows."""
+        run = k
+        while run < len(self.toks) and run < k + 5 and (
+                self.toks[run].is_title or (run == k and self.toks[run].low == "the")):
+            run += 1
+        if run == k or (run == k + 1 and self.toks[k].low == "the"):
+            return None
+        after = self.toks[run] if run < len(self.toks) else None
+        if after is None or after.text in ",.;:" or after.low in ("that", "in", "on") \
+                or after.low in PRONOUN_SUBJECTS:
+            return run
+        return None
 
     def _quote_after_verb(self, j: int) -> Quote | None:
         """'X said: "..."' / 'X said, "..."' / 'X said that "..."'."""
@@ -385,6 +502,9 @@ class ClaimFinder:
     def _content(self, i: int, j: int, form, speaker, sentence, shared: bool) -> list:
         """The pieces of text that carry the claim of the verb at tokens ``i``..``j``."""
         end = self._clause_end(j, sentence)
+        if self._parenthetical(i, j, speaker, end):
+            start = self._paren_start(self.toks.index_at(speaker.start), sentence)
+            return [_trim(self.text, start, self.toks[end - 1].end)]
         if speaker.start < self.toks[i].start and self._nothing_after(j, end):
             before = self._content_before(speaker, sentence, j, end)
             return before or [_trim(self.text, speaker.start, self.toks[j - 1].end)]
@@ -405,6 +525,25 @@ class ClaimFinder:
         else:
             start = self.toks[i].start if keep_verb else self.toks[j].start
         return [_trim(self.text, start, self.toks[end - 1].end)] if end > j else []
+
+    def _parenthetical(self, i: int, j: int, speaker, end: int) -> bool:
+        """'a family, they argue, is not a factory': the attribution stands in commas inside
+        the sentence, and the claim is the sentence around it."""
+        s = self.toks.index_at(speaker.start)
+        if not (0 < s < i and j + 1 < end and self.toks[j].text == ","):
+            return False
+        return self.toks[s - 1].text == "," and self.toks[j + 1].is_word \
+            and self._paren_start(s, self.ctx.sentence_at(speaker.start)) < \
+            self.toks[s - 1].start
+
+    def _paren_start(self, s: int, sentence) -> int:
+        """Where the sentence around a parenthetical attribution begins: its start, or after
+        a colon, semicolon or dash."""
+        first = self.toks.index_at(max(sentence.start, self._clause_start_char(sentence, 0)))
+        for k in range(s - 1, first - 1, -1):
+            if self.toks[k].text in (";", ":", "—", "–"):
+                return self.toks[k].end
+        return self.toks[first].start
 
     def _object_head(self, start: int) -> int:
         """', a decision the government called political': the claim starts at the noun the
@@ -428,10 +567,14 @@ class ClaimFinder:
         stop = self._sentence_end(sentence)
         while k < len(self.toks) and self.toks[k].start < stop:
             tok = self.toks[k]
-            if tok.text == ";" or (tok.text in QUOTE_MARKS and self._opens_full_quote(tok.start)):
+            if tok.text == ";" or (tok.text in QUOTE_MARKS and self._opens_full_quote(tok.start)
+                                   and not self._embedded(k)):
                 break
             if tok.text == "," and phrase_at(self.toks, k + 1, self.words.according):
                 break
+            if tok.text in ".!?" and not self._abbreviation(tok.end) and not (
+                    k + 1 < len(self.toks) and self.toks[k + 1].text in QUOTE_MARKS):
+                break  # the sentencizer may end a sentence before its full stop
             k += 1
         while k > j and self.toks[k - 1].text in {".", ",", ";", ":", "!", "?"}:
             k -= 1
@@ -455,7 +598,15 @@ class ClaimFinder:
         if k < 1 or self.toks[k].text != ".":
             return False
         word = self.toks[k - 1]
-        return word.low in self.words.abbreviations or (len(word.text) == 1 and word.is_title)
+        return word.low in self.words.abbreviations or (len(word.text) == 1 and word.is_title) \
+            or _INITIALS.fullmatch(word.text) is not None
+
+    def _embedded(self, k: int) -> bool:
+        """Quoted words that go on the writer's sentence ('a wage dispute that prosecutors
+        "dressed up as slavery."'): a word, not a verb of saying, stands before the mark."""
+        if k == 0 or not self.toks[k - 1].is_word:
+            return False
+        return self.words.verb_at(self.toks, k - 1) is None
 
     def _opens_full_quote(self, char: int) -> bool:
         return any(q.open == char and self._full(q) for q in self.quotes)
@@ -469,7 +620,7 @@ class ClaimFinder:
             return True
         cut = next((n for n, t in enumerate(rest) if t.text == ","), len(rest))
         head = rest[:cut]
-        if len(head) > 5 or any(t.low in ("that", ":") for t in head):
+        if len(head) > 8 or any(t.low in ("that", ":") for t in head):
             return False
         if cut < len(rest) and not (len(rest) > cut + 1 and rest[cut + 1].low.endswith("ing")):
             return False
@@ -519,7 +670,7 @@ class ClaimFinder:
             if words or self.toks[k].text == ":":
                 skipped = self.toks[j:k]
                 if all(t.low in self.words.verb_gap or t.text[:1].isdigit() or t.is_title
-                       for t in skipped):
+                       for t in skipped) or _in_commas(skipped):
                     return k + (len(words) if words else 1)
                 return None
             if self.words.verb_at(self.toks, k) is not None or self.toks[k].text in ".;":
@@ -593,6 +744,34 @@ class ClaimFinder:
         self._mixed_quotation(found)
         self._add(found)
 
+    def _list(self, intro) -> None:
+        """'Key findings of the report:' / 'Of those assisted in 2024:' and a list of items:
+        each item is a claim of the source the line names, or of the claim just before it."""
+        speaker = self._list_source(intro.start(), intro.end())
+        if speaker is None:
+            return
+        for item in _LIST_ITEM.finditer(self.text, intro.end()):
+            if item.start() != intro.end() and self.text[intro.end():item.start()].strip():
+                break
+            start, end = _trim(self.text, item.start(1), item.end(1))
+            if not any(f.start < end and start < f.end for f in self.found) and end > start:
+                self._add(Found(self.speakers.again(speaker, speaker.how), [(start, end)],
+                                "reported", confidence=speaker.confidence * 0.8))
+            intro = item
+
+    def _list_source(self, start: int, end: int) -> Speaker | None:
+        """A speaker the line introducing a list names, else the speaker of a claim that
+        ends in the sentence just before it."""
+        for k in range(self.toks.index_at(start), self.toks.index_ending(end)):
+            parsed = self.speakers.parse(k)
+            if parsed is not None and parsed[0].ref.kind in REPORT_KINDS + ORG_KINDS:
+                return parsed[0]
+        before = [f for f in self.found if f.end <= start and
+                  self.ctx.sentence_index(start) - self.ctx.sentence_index(f.end) <= 1 and
+                  "\n" not in self.text[f.end:start].strip()]
+        return self.speakers.again(before[-1].speaker, before[-1].speaker.how) if before \
+            else None
+
     def _next_comma_or_end(self, i: int, sentence) -> int:
         comma = self.text.find(",", self.toks[i].end, sentence.end)
         return comma if comma >= 0 else sentence.end
@@ -620,10 +799,22 @@ class ClaimFinder:
             return self._participle_subject(i)
         start = self._clause_start(i)
         initial = self._clause_initial(i, start)
-        if initial is not None and initial[1] in ("relative", "apposition"):
+        if initial is not None and (initial[1] in ("relative", "apposition") or (
+                initial[1] == "place" and initial[0].ref.kind == "Person")):
             return initial[0]  # 'Lawyers who represent survivors say': not 'survivors'
         return self._adjacent(i, start) or (initial[0] if initial else None) \
-            or self._inverted(i)
+            or self._inverted(i) or self._coordinated_subject(i, start)
+
+    def _coordinated_subject(self, i: int, first: int) -> Speaker | None:
+        """'The Report, released on ..., kept Nepal on ... and noted that ...': a verb after
+        'and' with a 'that' clause shares the subject that opens the sentence."""
+        if i == 0 or self.toks[i - 1].low != "and" or \
+                self._complementiser(i + 1, min(len(self.toks), i + 10)) is None:
+            return None
+        parsed = self.speakers.parse(self._skip_intro(first, i), limit=i)
+        if parsed is None or parsed[0].ref.kind not in REPORT_KINDS + ORG_KINDS + ("Person",):
+            return None
+        return parsed[0]
 
     def _clause_start(self, i: int) -> int:
         """Index of the first token of the clause the verb at ``i`` belongs to."""
@@ -667,8 +858,14 @@ class ClaimFinder:
             return False
         while k > 0 and self.toks[k].is_title and self.toks[start].is_title:
             k -= 1
+        if k > 0 and self._title_word(self.toks[k - 1]):
+            return False  # 'Minister of Public Security Luong Tam Quang said'
         return self.toks[k].low in PREPOSITIONS or self.toks[k].low in (
             "by", "to", "against", "about", "than")
+
+    def _title_word(self, tok) -> bool:
+        return tok.is_title and (tok.text.rstrip(".") in self.words.honorifics
+                                 or tok.low in self.words.roles)
 
     def _clause_initial(self, i: int, first: int):
         """A speaker that opens the clause and is followed by an apposition or relative clause:
@@ -716,16 +913,21 @@ class ClaimFinder:
         gap = self.toks[end:i]
         if not gap:
             return ""
-        if any(t.text in SENTENCE_PUNCT or t.text in QUOTE_MARKS for t in gap) or len(gap) > 45:
+        if any((t.text in SENTENCE_PUNCT and not self._abbreviation(t.end)) or
+               t.text in QUOTE_MARKS for t in gap) or len(gap) > 45:
             return None
         first, commas = gap[0], [t for t in gap if t.text == ","]
+        if commas and gap[-1].text == "," and len(gap) <= 20 and \
+                any(t.low in ("who", "which") for t in gap):
+            return "apposition"  # 'A Saudi official I spoke to, who would not be named,'
+
         if commas and first.low.endswith(("ed", "ing")) and \
                 self.words.verb_at(self.toks, end) is None:
             first = replace(first, low="who")  # 'involved in ..., who ..., said'
         if first.low in RELATIVE and not commas:
             return "relative" if len(gap) <= 25 else None
         if first.low in PREPOSITIONS and not commas:
-            return "place" if len(gap) <= 6 else None
+            return "place" if len(gap) <= 6 or self._one_name(gap[1:]) else None
         if first.text in ",(" or first.low in RELATIVE or (
                 first.low in PREPOSITIONS and gap.index(commas[0]) <= 6):
             k = i - 1
@@ -733,6 +935,13 @@ class ClaimFinder:
                 k -= 1
             return "apposition" if self.toks[k].text in ",)" else None
         return None
+
+    def _one_name(self, toks) -> bool:
+        """Whether these words are one name another mapper found ('the Institute for ...')."""
+        if toks and toks[0].low == "the":
+            toks = toks[1:]
+        return bool(toks) and any(m.start == toks[0].start and m.end == toks[-1].end
+                                  for m in self.ctx.mentions)
 
     def _inverted(self, i: int) -> Speaker | None:
         """', said the ministry.' at the end of a sentence."""
@@ -774,6 +983,12 @@ class ClaimFinder:
             and self.toks[k].is_word
 
 
+def _in_commas(toks) -> bool:
+    """', within days of the announcement,': a phrase set off by commas."""
+    return len(toks) >= 3 and toks[0].text == "," and toks[-1].text == "," and \
+        all(t.is_word for t in toks[1:-1])
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """A span without surrounding spaces and punctuation, keeping closing brackets and the
     quotation marks of words quoted inside it."""
@@ -795,7 +1010,10 @@ def _opened(text: str, closing: str) -> bool:
 
 def _headline_case(sentence: str) -> bool:
     """A line in Headline Case (most words capitalised) is a title, not a claim."""
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", sentence)
+    words = [w for w in re.findall(r"(?:[A-Za-z]\.)+|[A-Za-z][A-Za-z'’\-]*", sentence)
              if w.lower() not in STOP_WORDS]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.75
+    share = sum(w[0].isupper() for w in words) / len(words) if words else 0
+    if sentence.rstrip(" \n\"”’'").endswith("."):
+        return len(words) >= 4 and share == 1  # a sentence of prose ends in a full stop
+    return len(words) >= 4 and share > 0.75
 

@@ -14,6 +14,7 @@ Language comes from the lexicon (:class:`tipgraph.speech.Words`); no entity is n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from rdflib import Literal
@@ -77,6 +78,9 @@ class NewEntity:
     how: str = "pattern"
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]")  # 'J.R.M'
+
+
 class SpeakerParser:
     """Reads speakers at token positions of one article."""
 
@@ -104,7 +108,8 @@ class SpeakerParser:
             return None
         if self.inside_quote(self.toks[i].start):
             return None
-        for how in (self._honorific_at, self._group_at, self._mention_at, self._pronoun_at,
+        for how in (self._honorific_at, self._member_at, self._group_at, self._mention_at,
+                    self._pronoun_at,
                     self._officials_at, self._bare_group_at,
                     self._unnamed_at, self._document_at, self._description_at, self._name_at):
             parsed = how(i, limit)
@@ -171,7 +176,7 @@ class SpeakerParser:
         """'lawyers who represent survivors say', 'lawyers for survivors say': a group narrowed
         by what follows its name, up to the verb, is a group of its own."""
         if limit is None or end >= limit or limit - end > 7 or \
-                self.toks[end].low not in ("who", "for", "representing", "working"):
+                self.toks[end].low not in self.words.group_links:
             return group, end
         if not all(t.is_word for t in self.toks[end:limit]):
             return group, end
@@ -198,6 +203,10 @@ class SpeakerParser:
         if kinds is None:
             return None
         end = i + 1
+        if tok.low in ("their", "his", "her"):
+            body = self._their_body(i, limit)
+            if body is not None:
+                return body
         if tok.low in ("its", "their", "his", "her"):
             end = self._possessed_noun(i + 1, limit)
             if end is None:
@@ -207,6 +216,18 @@ class SpeakerParser:
             return None
         return replace(speaker, start=tok.start, end=tok.end, how="pronoun",
                        confidence=min(speaker.confidence, CONFIDENCE["pronoun"])), end
+
+    def _their_body(self, i: int, limit):
+        """'Her organisation documented ...': the body the person meant speaks for."""
+        if i + 1 >= len(self.toks) or (limit is not None and i + 2 > limit):
+            return None
+        kinds = self.words.body_nouns.get(self.toks[i + 1].low)
+        person = self.resolve_pronoun(self.toks[i].start, ("Person",) + GROUP_KINDS) \
+            if kinds else None
+        if person is None or person.behalf is None or person.behalf.kind not in kinds:
+            return None
+        start, stop = self.toks[i].start, self.toks[i + 1].end
+        return Speaker(person.behalf, start, stop, "pronoun", CONFIDENCE["pronoun"]), i + 2
 
     def _possessed_noun(self, k: int, limit) -> int | None:
         """'its analysis of public judgments': a possessive pronoun before a document noun."""
@@ -220,7 +241,8 @@ class SpeakerParser:
         the previous sentence, else the nearest fitting mention within two sentences."""
         here = self.ctx.sentence_index(at)
         for f in reversed(self.found):
-            if f.start < at and here - 1 <= self.ctx.sentence_index(f.start) <= here \
+            last = max(f.end, f.speaker.end) if f.speaker.end < at else f.end
+            if f.start < at and here - 1 <= self.ctx.sentence_index(last) <= here \
                     and f.speaker.ref.kind in kinds:
                 return f.speaker
         things = ("Statute", "Bill", "Treaty", "Protocol", "Declaration") if "Report" in kinds \
@@ -284,6 +306,42 @@ class SpeakerParser:
             self.ctx.mention(ref, start, end, CONFIDENCE.get(how, 0.7), how)
             self._mentions_at.setdefault(start, []).append(self.ctx.mentions[-1])
 
+    def _member_at(self, i: int, limit):
+        """'One of the women (in the case), now 24,': an unnamed person of a group, named by
+        the singular noun and the age given in an apposition ('24-year-old woman')."""
+        toks = self.toks
+        if toks.words(i, i + 2) not in (["one", "of"], ["another", "of"]) or i + 3 >= len(toks):
+            return None
+        k = i + 2 + (1 if toks[i + 2].low in ("the", "these", "those", "his", "her",
+                                              "their") else 0)
+        words = self._noun_phrase(k, limit)
+        if not words:
+            return None
+        head = toks[words[-1]]
+        single = self.words.singulars.get(head.low, head.low.rstrip("s"))
+        if single not in self.words.people:
+            return None
+        end = words[-1] + 1
+        age = self._apposed_age(end, limit)
+        name = f"{age}-year-old {single}" if age else single
+        stop = toks[end - 1].end
+        ref = NewEntity("Person", name, key=slugify(name), local=True,
+                        span=(toks[i].start, stop), how="unnamed")
+        return Speaker(ref, toks[i].start, stop, "unnamed", CONFIDENCE["unnamed"],
+                       role=single), end
+
+    def _apposed_age(self, k: int, limit) -> str | None:
+        """', now 24,' / ', 24,' / ', aged 24,' within a few words after a noun phrase."""
+        stop = min(len(self.toks) - 1, k + 8, limit if limit is not None else len(self.toks))
+        for n in range(k, stop):
+            if self.toks[n].text != ",":
+                continue
+            m = n + 1 + (1 if self.toks[n + 1].low in ("now", "aged") else 0)
+            if m + 1 < len(self.toks) and self.toks[m].text.isdigit() and \
+                    self.toks[m + 1].text == ",":
+                return self.toks[m].text
+        return None
+
     def _unnamed_at(self, i: int, limit):
         """'a ministry spokesperson', 'An official with the ILO', 'a 29-year-old deckhand',
         'The spokesperson' (the one met before)."""
@@ -306,7 +364,40 @@ class SpeakerParser:
         body, end = self._body(words, limit)
         if end == words[-1] + 1:
             end = phrase[-1] + 1  # 'a congressional aide familiar (with the bill)'
-        return self._unnamed_person(det, words, body, end), end
+        given = self._given_name(end, limit)
+        if given is None and det.low == "the" and len(words) == 1:
+            given = self._introduced(head, det.start)
+        return self._unnamed_person(det, words, body, end, given), end
+
+    def _introduced(self, head, at: int) -> str | None:
+        """'the man' after 'a man from a neighbouring commune' in the paragraph: the person
+        as the text first described them."""
+        para = self.text.rfind("\n", 0, at) + 1
+        pattern = rf"\b(?:[Aa]n?|[Oo]ne)\s+({re.escape(head.low)}\s+(?:from|of|at|in|with)\s+" \
+            r"(?:an?|the)\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?)"
+        found = list(re.finditer(pattern, self.text[para:at]))
+        if not found:
+            return None
+        m = found[-1]
+        last = m.group(3)
+        if last is None or last.endswith("ed") or self.words.verbs.get(last):
+            return m.group(1)[:m.end(2) - m.start(1)]
+        return m.group(1)
+
+    def _given_name(self, k: int, limit) -> str | None:
+        """The initials or pseudonym an apposition gives an unnamed person up to the verb:
+        'identified in court only by his initials, J.R.M.,', 'identified only as Minh'."""
+        if limit is None or limit - k > 16 or k >= limit or self.toks[k].text != ",":
+            return None
+        for n in range(k + 1, limit):
+            tok = self.toks[n]
+            if _INITIALS.fullmatch(tok.text):
+                dot = n + 1 < limit and self.toks[n + 1].text == "."
+                return tok.text + ("." if dot else "")
+            if self.toks[n - 1].low in self.words.name_markers and tok.is_title \
+                    and tok.text.isalpha():
+                return tok.text
+        return None
 
     def _person_words(self, words: list[int]) -> list[int]:
         """The words of a noun phrase up to its head noun: 'EU official (involved ...)',
@@ -396,9 +487,16 @@ class SpeakerParser:
                  and noun in m.ref.name.lower().split() and m.how != "reference"]
         if named:
             return named[-1].ref
-        return self.ctx.resolve(noun, at, kinds)
+        return self.ctx.resolve(noun, at, kinds) or self._nearest_of(at, kinds)
 
-    def _unnamed_person(self, det, words, body, end) -> Speaker:
+    def _nearest_of(self, at: int, kinds):
+        """The last body of these kinds named in this or the two sentences before."""
+        here = self.ctx.sentence_index(at)
+        near = [m for m in self.ctx.mentions_of(*kinds) if m.end <= at and m.how != "reference"
+                and here - self.ctx.sentence_index(m.start) <= 2]
+        return near[-1].ref if near else None
+
+    def _unnamed_person(self, det, words, body, end, given: str | None = None) -> Speaker:
         """An article-local person named by the phrase as written ("government spokesperson",
         "spokesperson for the office"), one per role and body."""
         head = self.toks[words[-1]]
@@ -408,6 +506,8 @@ class SpeakerParser:
         key = slugify(f"{head.text} {body.key}" if body is not None else name)
         title = head.text if head.low not in self.words.private or head.low in self.words.roles \
             else None
+        if given is not None:  # 'One welder, identified only by his initials, J.R.M.,'
+            name, key, title = given, slugify(given), head.text
         stop = self.toks[end - 1].end
         ref = NewEntity("Person", name, key=key, local=True, job_title=title, speaks_for=body,
                         span=(det.start, stop), how="unnamed")
@@ -442,11 +542,13 @@ class SpeakerParser:
         if self.toks[i].low not in ("the", "this", "last") or i + 1 >= len(self.toks):
             return None
         k, year = self._year_words(i)
+        same = year is None and self.toks[k].low == "same" and k + 1 < len(self.toks)
+        k += 1 if same else 0  # 'the same forum found'
         noun = self.toks[k].low if k < len(self.toks) else ""
         if year is not None and noun in self.words.documents:
             ref = self._edition_of(year)
         else:
-            kinds = self.words.body_nouns.get(noun) if k == i + 1 else None
+            kinds = self.words.body_nouns.get(noun) if k == i + 1 + same else None
             ref = self._resolve_body(noun, self.toks[i].start, kinds) if kinds else None
         if ref is None:
             return None

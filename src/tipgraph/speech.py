@@ -143,6 +143,10 @@ class Words:
         self.term_markers = _lower(claims.get("term_markers", []))
         self.object_verbs = _lower(claims.get("object_verbs", []))
         self.verb_in_text = _lower(claims.get("verb_in_text", []))
+        self.listener_verbs = _lower(claims.get("listener_verbs", []))
+        self.to_listener_verbs = _lower(claims.get("to_listener_verbs", []))
+        self.listeners = _lower(claims.get("listeners", []))
+        self.listener_pronouns = _lower(claims.get("listener_pronouns", []))
         self.openers = _lower(claims.get("clause_openers", []))
         self.intro = _lower(claims.get("intro_words", []))
         self.verb_gap = _lower(claims.get("verb_gap_words", []))
@@ -151,6 +155,10 @@ class Words:
                        | {r.split()[-1].lower() for r in roles.get("roles", [])}
                        | _lower(roles.get("unnamed_speakers", [])))
         self.roles = {r.split()[-1].lower() for r in roles.get("roles", [])}
+        self.group_links = _lower(claims.get("group_links", []))
+        self.name_markers = _lower(claims.get("name_markers", []))
+        self.singulars = {str(k).lower(): str(v).lower()
+                          for k, v in claims.get("singulars", {}).items()}
         self.group_nouns = _lower(claims.get("group_nouns", []))
         self.bare_groups = _lower(claims.get("bare_groups", []))
         self.abbreviations = _lower(claims.get("abbreviations", []))

@@ -132,12 +132,13 @@ class Writer:
         if stance == "disputes":
             return False
         before = words.words(max(0, i - 2), i)
-        return any(w in self.words.negations for w in before)
+        return any(w in self.words.negations or w.endswith(("n't", "n’t")) for w in before)
 
     def _own_words(self, f: Found) -> str:
-        """The claim's text with the names in it blanked out."""
+        """The claim's text (with the other half of a split quotation) with the names in it
+        blanked out."""
         pieces = []
-        for a, b in f.parts:
+        for a, b in f.parts + f.joined:
             chars = list(self.text[a:b])
             for m in self.ctx.mentions_in(a, b):
                 chars[m.start - a:m.end - a] = " " * (m.end - m.start)
