@@ -174,12 +174,37 @@ def test_date_before_the_noun_of_enactment(tmp_path):
     assert len(list(graph.objects(SNSO, TG.dateEnacted))) == 1
 
 
-def test_ratification_refers_to_the_instrument_without_a_property(tmp_path):
+def test_ratification_is_the_state_s_date_not_the_instrument_s(tmp_path):
     graph = build(tmp_path, "Cambodia ratified the Palermo Protocol in 2007.")
-    target = by_text(graph)["2007"][1]
-    assert target is not None and (target, RDF.type, TG.Protocol) in graph
-    assert (target, TG.adoptedOn, None) not in graph or \
-        Literal("2007", datatype=XSD.gYear) not in set(graph.objects(target, TG.adoptedOn))
+    value, target = by_text(graph)["2007"]
+    assert value == Literal("2007", datatype=XSD.gYear)
+    assert target is None   # a bare tg:refersTo would read as the Protocol's own date
+    assert Literal("2007", datatype=XSD.gYear) not in set(graph.objects(None, TG.adoptedOn))
+
+
+def test_accession_is_not_the_instrument_s_date(tmp_path):
+    graph = build(tmp_path, "Thailand acceded to the Palermo Protocol in 2013, and the Protocol "
+                            "entered into force on 25 December 2003.")
+    found = by_text(graph)
+    assert found["2013"][1] is None
+    assert found["25 December 2003"][1] is not None
+
+
+def test_a_recurring_deadline_is_no_date(tmp_path):
+    body = ("The law requires the department to release the 2025 Trafficking in Persons Report by "
+            "June 30 each year. It was published on 29 September.")
+    graph = build(tmp_path, body, meta={"date": "2025-10-06"})
+    found = by_text(graph)
+    assert "June 30" not in found
+    assert found["29 September"][0] == Literal("2025-09-29", datatype=XSD.date)
+
+
+@pytest.mark.parametrize("text, iso", [("Aug. 14, 2025", "2025-08-14"),
+                                       ("Sept. 29, 2025", "2025-09-29"),
+                                       ("Aug 14, 2025", "2025-08-14")])
+def test_us_style_abbreviated_dates_parse(tmp_path, text, iso):
+    graph = build(tmp_path, f"The court ruled on {text}, after a nine-day trial.")
+    assert by_text(graph)[text][0] == Literal(iso, datatype=XSD.date)
 
 
 def test_date_with_no_event_refers_to_nothing(tmp_path):
@@ -197,15 +222,15 @@ def test_dateline_date_refers_to_the_article(tmp_path):
 # ------------------------------------------------------------------------------ interfaces
 
 def test_found_dates_for_later_mappers(tmp_path):
-    path = write(tmp_path, "Cambodia ratified the Palermo Protocol in 2007 and joined ASEAN "
-                           "in April 1999.")
+    path = write(tmp_path, "Cambodia ratified the Palermo Protocol, adopted in 2000, and joined "
+                           "ASEAN in April 1999.")
     ctx = MappingContext(read_article(path), load_gazetteer(), load_lexicon(), get_recogniser())
     for spec in ordered():
         ctx.current_mapper = spec.name
         for triple in spec.func(ctx) or ():
             ctx.add(*triple)
     found = ctx.found["dates"]
-    assert [d["iso"] for d in found] == ["2007", "1999-04"]
+    assert [d["iso"] for d in found] == ["2000", "1999-04"]
     assert ctx.text[found[1]["start"]:found[1]["end"]] == "April 1999"
     assert found[0]["refers_to"] is not None and found[1]["refers_to"] is None
 

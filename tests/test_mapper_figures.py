@@ -348,3 +348,109 @@ def test_figures_conform_to_the_shapes(tmp_path):
             "year. Police identified 12 victims and 40 per cent of them were women.")
     report = validate(build(tmp_path, body))
     assert report.conforms, report.text()
+
+
+# ------------------------------------------------------------------------------ partitive counts
+
+def test_part_of_a_group_named_before_counts_that_group(tmp_path):
+    body = ("Researchers interviewed 412 fishers in three ports. More than 130 of them said a boat "
+            "owner was holding their passport.")
+    graph = build(tmp_path, body)
+    unit = str(one(graph, figures(graph, TG.Count)["More than 130"], SCHEMA.unitText))
+    assert unit.startswith("fishers ") and "passport" in unit
+
+
+def test_of_the_group_then_bare_numbers_count_the_group(tmp_path):
+    body = ("The group said that of the 640 foreign workers it interviewed, fewer than 200 had been "
+            "formally identified as victims, and only 17 had been offered shelter.")
+    graph = build(tmp_path, body)
+    counts = figures(graph, TG.Count)
+    assert str(one(graph, counts["fewer than 200"], SCHEMA.unitText)).startswith("foreign workers")
+    assert str(one(graph, counts["only 17"], SCHEMA.unitText)) == \
+        "foreign workers who had been offered shelter"
+
+
+def test_a_verb_phrase_alone_is_no_unit(tmp_path):
+    graph = build(tmp_path, "Asked about their debts, 684 said they had borrowed money.")
+    assert "684" not in figures(graph, TG.Count)
+
+
+def test_part_of_a_group_takes_its_period(tmp_path):
+    body = ("Its staff stopped 1,146 women and girls at the border in 2024. Of them, 212 were "
+            "under 18.")
+    graph = build(tmp_path, body)
+    node = figures(graph, TG.Count)["212"]
+    assert str(one(graph, node, SCHEMA.unitText)) == "women and girls who were under 18"
+    assert str(one(graph, node, TG.period)) == "2024"
+
+
+def test_a_bare_earlier_figure_counts_what_it_is_compared_with(tmp_path):
+    graph = build(tmp_path, "Members assisted 2,914 presumed victims in 2024, up from 2,377 in 2023.")
+    counts = figures(graph, TG.Count)
+    assert str(one(graph, counts["2,377"], SCHEMA.unitText)) == "presumed victims"
+    assert one(graph, counts["2,914 presumed victims"], TG.previousFigure) == counts["2,377"]
+
+
+# ------------------------------------------------------------------------------ periods, populations
+
+def test_a_running_total_since_a_year_keeps_since(tmp_path):
+    body = ("Inspectors rescued 3,151 workers in 2023, and more than 63,000 people have been freed "
+            "since the mobile groups were created in 1995.")
+    graph = build(tmp_path, body, meta={"date": "2025-10-06"})
+    counts = figures(graph, TG.Count)
+    assert str(one(graph, counts["3,151 workers"], TG.period)) == "2023"
+    assert str(one(graph, counts["more than 63,000 people"], TG.period)) == "since 1995"
+
+
+def test_since_a_month_of_this_year_is_this_year(tmp_path):
+    body = "His unit had rescued more than 300 people and arrested 41 traffickers since January."
+    graph = build(tmp_path, body, meta={"date": "2025-11-10"})
+    counts = figures(graph, TG.Count)
+    assert str(one(graph, counts["41 traffickers"], TG.period)) == "2025"
+    assert str(one(graph, counts["more than 300 people"], TG.period)) == "2025"
+
+
+def test_a_change_on_the_previous_year_is_of_the_figure_s_year(tmp_path):
+    body = ("Eurostat recorded 10,093 registered victims in 2022, a rise of 41 per cent on the "
+            "previous year.")
+    graph = build(tmp_path, body)
+    assert str(one(graph, figures(graph, TG.Count)["41 per cent"], TG.period)) == "2022"
+
+
+def test_a_population_used_for_comparison_is_no_count(tmp_path):
+    body = "The service had fewer than 2,000 inspectors for a country of more than 200 million people."
+    graph = build(tmp_path, body)
+    assert set(figures(graph, TG.Count)) == {"fewer than 2,000 inspectors"}
+
+
+def test_a_fiscal_year_of_another_calendar_is_moved_to_the_common_era(tmp_path):
+    body = "Its staff counselled 1,146 women in fiscal year 2081/82, the group said."
+    graph = build(tmp_path, body, meta={"date": "2025-11-10"})
+    assert str(one(graph, figures(graph, TG.Count)["1,146 women"], TG.period)) == "2024-25"
+
+
+# ------------------------------------------------------------------------------ currencies
+
+def test_an_ambiguous_symbol_takes_the_currency_of_the_state_named_in_its_sentence(tmp_path):
+    body = ("Nepal's courts are slow, and Nepal's border is open. A court in India awarded Rs 5 lakh "
+            "to each survivor. In Nepal, a father was paid Rs 80,000.")
+    graph = build(tmp_path, body)
+    amounts = figures(graph, TG.MonetaryAmount)
+    assert str(one(graph, amounts["Rs 5 lakh"], SCHEMA.currency)) == "INR"
+    assert str(one(graph, amounts["Rs 5 lakh"], SCHEMA.value)) == "500000"
+    assert str(one(graph, amounts["Rs 80,000"], SCHEMA.currency)) == "NPR"
+
+
+def test_another_part_of_the_same_group_joined_by_and(tmp_path):
+    body = ("The charity supported 146 Vietnamese minors in 2021. Of those, 38 were charged with "
+            "cannabis offences, and 11 were convicted before a decision arrived.")
+    graph = build(tmp_path, body)
+    node = figures(graph, TG.Count)["11"]
+    assert str(one(graph, node, SCHEMA.unitText)).startswith("Vietnamese minors who were convicted")
+
+
+def test_the_year_after_a_law_s_name_is_no_period(tmp_path):
+    body = ("The court sentenced them under the Modern Slavery Act, 2015, and ordered them to pay "
+            "a combined £25,000 in compensation.")
+    graph = build(tmp_path, body)
+    assert one(graph, figures(graph, TG.MonetaryAmount)["£25,000"], TG.period) is None

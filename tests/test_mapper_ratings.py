@@ -96,22 +96,27 @@ def test_seed_tier_concept_is_in_its_scheme(seed_graph):
 
 CASES = [
     ("Thailand remained on Tier 2 in the 2024 Trafficking in Persons Report.",
-     {rating("thailand", "2024-trafficking-in-persons-report"): ("tier-2", "tier-2", "Unchanged")}),
+     {rating("thailand", "2024-trafficking-in-persons-report"): ("tier-2", "tier-2", "Unchanged"),
+      # "remained": it was on Tier 2 in the edition before
+      rating("thailand", "2023-trafficking-in-persons-report"): ("tier-2", None, None)}),
     ("The 2021 Trafficking in Persons Report placed Malaysia on Tier 3.",
      {rating("malaysia", "2021-trafficking-in-persons-report"): ("tier-3", None, None)}),
     ("Malaysia was upgraded from Tier 2 Watch List to Tier 2 in the 2024 Trafficking in Persons "
      "Report.",
      {rating("malaysia", "2024-trafficking-in-persons-report"):
-      ("tier-2", "tier-2-watch-list", "Upgrade")}),
+      ("tier-2", "tier-2-watch-list", "Upgrade"),
+      rating("malaysia", "2023-trafficking-in-persons-report"): ("tier-2-watch-list", None, None)}),
     ("The 2022 Trafficking in Persons Report moved Cambodia from the Tier 2 Watch List to Tier 3.",
      {rating("cambodia", "2022-trafficking-in-persons-report"):
-      ("tier-3", "tier-2-watch-list", "Downgrade")}),
+      ("tier-3", "tier-2-watch-list", "Downgrade"),
+      rating("cambodia", "2021-trafficking-in-persons-report"): ("tier-2-watch-list", None, None)}),
     ("Officials defended Thailand's Tier 1 ranking in the 2024 Trafficking in Persons Report.",
      {rating("thailand", "2024-trafficking-in-persons-report"): ("tier-1", None, None)}),
     ("In the 2019 Trafficking in Persons Report, Malaysia was placed on the Tier 2 Watch List "
      "for a second consecutive year.",
      {rating("malaysia", "2019-trafficking-in-persons-report"):
-      ("tier-2-watch-list", "tier-2-watch-list", "Unchanged")}),
+      ("tier-2-watch-list", "tier-2-watch-list", "Unchanged"),
+      rating("malaysia", "2018-trafficking-in-persons-report"): ("tier-2-watch-list", None, None)}),
     ("Brazil and South Africa were downgraded to the Tier 2 Watch List in the 2025 Trafficking in "
      "Persons Report, while Cuba and Russia remained on Tier 3.",
      {rating("brazil", "2025-trafficking-in-persons-report"): ("tier-2-watch-list", None,
@@ -119,11 +124,14 @@ CASES = [
       rating("south-africa", "2025-trafficking-in-persons-report"): ("tier-2-watch-list", None,
                                                                     "Downgrade"),
       rating("cuba", "2025-trafficking-in-persons-report"): ("tier-3", "tier-3", "Unchanged"),
-      rating("russia", "2025-trafficking-in-persons-report"): ("tier-3", "tier-3", "Unchanged")}),
+      rating("russia", "2025-trafficking-in-persons-report"): ("tier-3", "tier-3", "Unchanged"),
+      rating("cuba", "2024-trafficking-in-persons-report"): ("tier-3", None, None),
+      rating("russia", "2024-trafficking-in-persons-report"): ("tier-3", None, None)}),
     ("The 2025 Trafficking in Persons Report moved Brazil from Tier 2 to the Tier 2 Watch List. "
      "South Africa received the same downgrade.",
      {rating("brazil", "2025-trafficking-in-persons-report"):
       ("tier-2-watch-list", "tier-2", "Downgrade"),
+      rating("brazil", "2024-trafficking-in-persons-report"): ("tier-2", None, None),
       rating("south-africa", "2025-trafficking-in-persons-report"):
       ("tier-2-watch-list", "tier-2", "Downgrade")}),
 ]
@@ -229,3 +237,36 @@ def test_ratings_are_shared_with_later_mappers_in_text_order():
     assert all(f["subject"] == TGID["actor/hong-kong"] and f["tier"] == tier("tier-2-watch-list")
                and f["report"] == TGID["report/2024-trafficking-in-persons-report"]
                for f in found)
+
+
+# ------------------------------------------------------------------------------ implied ratings
+
+def test_a_tier_left_in_a_named_edition_implies_the_editions_before(tmp_path):
+    body = ("The 2024 Trafficking in Persons Report upgraded Vietnam from the Tier 2 Watch List to "
+            "Tier 2, a year after the 2023 report had lifted the country off Tier 3.")
+    found = ratings_of(_graph(_article(tmp_path, body)))
+    assert found[rating("vietnam", "2024-trafficking-in-persons-report")] == \
+        ("tier-2", "tier-2-watch-list", "Upgrade")
+    assert found[rating("vietnam", "2023-trafficking-in-persons-report")] == \
+        ("tier-2-watch-list", "tier-3", "Upgrade")
+    assert found[rating("vietnam", "2022-trafficking-in-persons-report")] == ("tier-3", None, None)
+
+
+def test_an_implied_rating_never_overrides_a_stated_one(tmp_path):
+    body = ("The 2024 Trafficking in Persons Report upgraded Vietnam from the Tier 2 Watch List to "
+            "Tier 2. The 2023 Trafficking in Persons Report placed Vietnam on Tier 3.")
+    found = ratings_of(_graph(_article(tmp_path, body)))
+    assert found[rating("vietnam", "2023-trafficking-in-persons-report")][0] == "tier-3"
+
+
+def test_both_editions_gives_the_tier_in_the_last_two_editions_named(tmp_path):
+    body = ("The 2025 Trafficking in Persons Report kept Nepal on the Tier 2 Watch List for a second "
+            "consecutive year. The 2024 report had downgraded Nepal from Tier 2 to the watch list. "
+            "India remained on Tier 2 in both editions.")
+    found = ratings_of(_graph(_article(tmp_path, body)))
+    assert found[rating("india", "2025-trafficking-in-persons-report")][0] == "tier-2"
+    assert found[rating("india", "2024-trafficking-in-persons-report")][0] == "tier-2"
+    assert found[rating("nepal", "2025-trafficking-in-persons-report")] == \
+        ("tier-2-watch-list", "tier-2-watch-list", "Unchanged")
+    assert found[rating("nepal", "2024-trafficking-in-persons-report")] == \
+        ("tier-2-watch-list", "tier-2", "Downgrade")

@@ -63,6 +63,7 @@ class Event:
     words: Phrases
     kinds: tuple[str, ...]
     properties: dict
+    refers: bool = True   # False: the event is another's act on the entity (a ratification)
 
 
 class Words:
@@ -85,8 +86,9 @@ class Words:
         self.function = {str(x).lower() for x in figures.get("function_words") or []}
         self.events = [Event(Phrases(e.get("words") or []),
                              tuple(k for g in e.get("kinds") or [] for k in GROUPS.get(g, ())),
-                             dict(e.get("properties") or {}))
+                             dict(e.get("properties") or {}), e.get("refers_to", True) is not False)
                        for e in (lex.get("events") or {}).values()]
+        self.recurring = Phrases(lex.get("recurring") or [])
         self.date_re = self._date_re()
         self.joined_re = re.compile(rf"^\s*(?:{_alt(self.joiners)})\s*(?:{DAY}\s+)?"
                                     rf"(?:{self.month_re})(?:\s+{DAY})?,?\s+(?P<year>{YEAR})")
@@ -268,12 +270,21 @@ def _expressions(ctx, w: Words) -> list[Expr]:
         if got is None or got[0] is None:
             continue
         iso, confidence, kind = got
+        if kind == "inferred" and _recurs(ctx, w, m.end()):
+            continue  # "by June 30 each year": a recurring deadline, not one date
         start = _modifier_start(ctx, w, m.start())
         if m.lastgroup in ("m", "wd") and _opener(ctx, start) in DEICTIC_OPENERS:
             start = ctx.text.rindex(_opener_word(ctx, start), 0, start)
         found.append(Expr(start, m.end(), iso, confidence, kind))
     found += _relative(ctx, w)
     return sorted(found, key=lambda e: (e.start, e.end))
+
+
+def _recurs(ctx, w: Words, end: int) -> bool:
+    """A date with no year followed by "each year", "every year", "annually"."""
+    doc = ctx.doc
+    span = doc.char_span(end - 1, end, alignment_mode="expand")
+    return span is not None and bool(w.recurring.at(doc, span.end, doc[span.end - 1].sent.end))
 
 
 def _relative(ctx, w: Words) -> list[Expr]:
@@ -415,6 +426,8 @@ def map_dates(ctx):
         target = _refers_to(ctx, w, e, prev, prev_target, mentions,
                             [o for o in exprs if o is not e])
         iri = None
+        if target is not None and target[1] is not None and not target[1].refers:
+            target = None  # "Thailand ratified the protocol in 2018": not the protocol's date
         if target is not None:
             iri = ctx.iri if target[0] == "article" else target[0].ref.iri
             yield node, TG.refersTo, iri

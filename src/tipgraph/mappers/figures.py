@@ -51,6 +51,9 @@ POSSESSIVE = {"'s", "’s", "'", "’"}
 DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "'s", "’s"}
 RELATIVES = {"who", "whom", "whose", "which", "that", "where"}
 PERIOD_PREPOSITIONS = {"in", "for", "during", "of", "over", "across", "throughout", "from"}
+# Kinds whose names may end in a year written after a comma ("Act, 2007").
+NAMED_KINDS = ("Statute", "Constitution", "Bill", "ConstitutionalProvision", "Treaty", "Protocol",
+               "Declaration", "Instrument")
 OWNER_KINDS = tuple(k for k in ACTOR_KINDS if k not in ("AffectedGroup", "ActorGroup"))
 _CACHE: dict = {}
 
@@ -104,6 +107,11 @@ class Words:
         self.partitives = Phrases(self._list("partitives"))
         self.frames = Phrases(self._list("count_frames"))
         self.change = self._lower("change_verbs")
+        self.group_determiners = self._lower("group_determiners")
+        self.part_joiners = self._lower("part_joiners")
+        self.population_frames = Phrases(self._list("population_frames"))
+        self.population_nouns = self._lower("population_nouns")
+        self.relative = str(self.lex.get("partitive_relative") or "who")
 
     def _periods(self) -> None:
         self.period_words = Phrases(self._list("period_words"))
@@ -117,6 +125,9 @@ class Words:
                               for k, v in (self.lex.get("recurring_adjectives") or {}).items()}
         self.duration_preps = self._lower("duration_prepositions")
         self.duration_units = self._lower("duration_units")
+        self.since = Phrases(self._list("cumulative_openers"))
+        self.base_openers = Phrases(self._list("comparison_bases"))
+        self.calendars = [c for c in (self.lex.get("calendars") or []) if isinstance(c, dict)]
 
     def _money(self) -> None:
         self.markers = Phrases(self._list("purpose_markers"))
@@ -174,15 +185,19 @@ class Currencies:
         return _choose(self.symbols.get(symbol, []), state_iso)
 
 
-def _choose(options: list[tuple[str, str]], state_iso: str | None):
+def _choose(options: list[tuple[str, str]], state_iso):
+    """``state_iso``: the ISO 3166 code of the state the amount is about, or several, nearest
+    first (the state named in the amount's sentence, then the article's)."""
     codes = list(dict.fromkeys(code for code, _ in options))
     if not codes:
         return None
     if len(codes) == 1 and options[0][1] == "plain":
         return codes[0], 0.9
-    local = [c for c in codes if state_iso and c[:2] == state_iso]
-    if local:
-        return local[0], 0.75
+    isos = [state_iso] if isinstance(state_iso, str) or state_iso is None else list(state_iso)
+    for iso in isos:
+        local = [c for c in codes if iso and c[:2] == iso]
+        if local:
+            return local[0], 0.75
     for flag, confidence in (("plain", 0.8), ("default", 0.6)):
         found = [code for code, f in options if f == flag]
         if found:
@@ -265,6 +280,8 @@ class Fig:
     currency: str | None = None
     unit: str | None = None
     head: str | None = None
+    np: str | None = None        # the noun phrase counted, without what is said of it
+    part_of: "Fig | None" = None  # the group a partitive count is a part of ("212 of them")
     period: str | None = None
     period_kind: str = ""
     period_toks: tuple[int, int] | None = None
@@ -354,14 +371,40 @@ def _extend_amount(doc, f: Fig, w: Words) -> Fig:
     return f
 
 
+def _iso(ref) -> str | None:
+    return ref.record.get("iso3166") if ref is not None and ref.record else None
+
+
+def _sentence_states(ctx, char: int) -> list[str]:
+    """The states an amount's sentence names, nearest first: a State itself, else the
+    jurisdiction of a law named there, else the state a named body is part of ("directed the
+    Maharashtra authority to pay Rs 5 lakh" under "the Immoral Traffic (Prevention) Act")."""
+    sent = ctx.sentence_at(char)
+    links: dict = {}
+    for s_, p_, o_ in ctx.triples:
+        if p_ in (TG.jurisdiction, TG.partOf):
+            links.setdefault((s_, p_), o_)
+    ranked = []
+    for m in ctx.mentions_in(sent.start, sent.end):
+        distance = abs(m.start - char)
+        if m.ref.kind == "State":
+            ranked.append((0, distance, _iso(m.ref)))
+            continue
+        for rank, prop in ((1, TG.jurisdiction), (2, TG.partOf)):
+            target = links.get((m.ref.iri, prop))
+            ref = ctx.entities.get(target) if target is not None else None
+            if ref is not None and ref.kind == "State":
+                ranked.append((rank, distance, _iso(ref)))
+    return [iso for _, _, iso in sorted(ranked) if iso]
+
+
 def _amounts(ctx, w: Words, cur: Currencies, matches) -> list[Fig]:
     doc = ctx.doc
-    state = ctx.salient("State")
-    state_iso = state.record.get("iso3166") if state is not None and state.record else None
+    salient = _iso(ctx.salient("State"))
     found = {}
     for label, s, _ in matches:
         if label == "MONEY" and ctx.in_prose(doc[s].idx):
-            f = _amount(doc, s, w, cur, state_iso)
+            f = _amount(doc, s, w, cur, _sentence_states(ctx, doc[s].idx) + [salient])
             if f is not None:
                 found[(f.tok, f.tok_end)] = f
     kept = filter_spans([doc[a:b] for a, b in found])
@@ -542,41 +585,124 @@ def _elaboration(ctx, w: Words, i: int, prev: Fig | None, blocked: set[int]) -> 
     return (f"{prev.head} {text}", prev.head) if text and end > start + 1 else None
 
 
-def _bare_unit(ctx, w: Words, s: int, i: int, blocked: set[int], prev: Fig | None):
-    """What a number with no noun after it counts, from what is said around it."""
+def _of_group(ctx, w: Words, s: int) -> str | None:
+    """"Of the 1,020 helpers who answered, 684 ...": the group named after "of the" earlier in
+    the sentence."""
     doc = ctx.doc
-    n = w.partitives.at(doc, i, doc[s].sent.end)
-    if n:
-        return _predicate(ctx, w, i + n, blocked) if i + n < doc[s].sent.end else None, None
-    if i >= doc[s].sent.end:
-        return _frame_unit(ctx, w, s), None
-    unit = _of_the_unit(ctx, w, i) or _predicate(ctx, w, i, blocked) or _change_unit(ctx, w, s)
-    return (unit, None) if unit else \
-        _elaboration(ctx, w, i, prev, blocked) or (_frame_unit(ctx, w, s), None)
+    for j in range(s - 1, doc[s].sent.start - 1, -1):
+        if doc[j].lower_ == "of" and j + 1 < s and doc[j + 1].lower_ in w.group_determiners:
+            k = j + 2
+            while k < s and (NUMBER_TOKEN.match(doc[k].text) or doc[k].lower_ in w.scales):
+                k += 1
+            end, head = _noun_phrase(doc, k, s, w)
+            if end > k and (head in w.counted or _plural(doc[end - 1])):
+                return _span_text(ctx, k, end)
+    return None
 
 
-def _unit(ctx, w: Words, s: int, i: int, blocked: set[int], prev: Fig | None):
-    """What the number at tokens s..i counts, its head noun, where its value text ends, and
-    how sure."""
+def _antecedent(ctx, w: Words, s: int, earlier: list[Fig]) -> Fig | None:
+    """The group "of them" points to: the nearest earlier count in the sentence or the one
+    before ("412 fishers ... More than 130 of them")."""
+    doc = ctx.doc
+    sent = doc[s].sent
+    floor = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    found = [f for f in earlier if f.np and f.kind == "Count" and f.unit != w.percent_unit
+             and f.vtok_end <= s and doc[f.tok].sent.start >= floor]
+    return found[-1] if found else None
+
+
+def _said_of(ctx, w: Words, j: int, blocked: set[int]) -> str | None:
+    """What is said of the members of a group, as written: "had been offered shelter"."""
+    doc = ctx.doc
+    limit = doc[j].sent.end if j < len(doc) else j
+    k = j
+    while k < limit and doc[k].lower_ in w.aux:
+        k += 1
+    if k >= limit or not doc[k].is_alpha or (k == j and doc[k].lower_ in w.function):
+        return None   # "between 18 and 30": no verb, nothing said of them
+    start, end = _run(ctx, w, j, limit, blocked, 14)
+    return _span_text(ctx, start, end)
+
+
+def _names_counted(w: Words, text: str | None) -> bool:
+    """A predicate says what is counted only when it names it: "identified as victims"."""
+    return bool(text) and any(t.lower() in w.counted for t in re.findall(r"[A-Za-z]+", text))
+
+
+@dataclass
+class Unit:
+    """What a number counts: the unit as recorded, its head noun, the noun phrase counted
+    (without what is said of it) and the group a partitive count is a part of."""
+    text: str | None
+    head: str | None = None
+    np: str | None = None
+    part_of: "Fig | None" = None
+
+
+def _bare_unit(ctx, w: Words, s: int, i: int, blocked: set[int], prev: Fig | None,
+               earlier: list[Fig]) -> Unit:
+    """What a number with no noun after it counts, from what is said around it. A part of a
+    group ("of them", "Of the 640 workers ..., fewer than 200 had been ...") counts that group's
+    noun with what is said of it; a verb phrase alone is no unit."""
+    doc = ctx.doc
+    end = doc[s].sent.end
+    n = w.partitives.at(doc, i, end)
+    before = any(j + w.partitives.at(doc, j, s) >= s - 1 and w.partitives.at(doc, j, s)
+                 for j in range(max(doc[s].sent.start, s - 4), s))   # "Of them, 212 were ..."
+    whole = _antecedent(ctx, w, s, earlier) if n or before else None
+    v = s - w.qualifiers.before(doc, s, doc[s].sent.start)
+    if whole is None and not n and prev is not None and prev.part_of is not None and \
+            v > 0 and doc[v - 1].lower_ in w.part_joiners:
+        whole, before = prev.part_of, True   # "Of those, 38 were charged ..., and 11 were ..."
+    group = whole.np if whole is not None else None if n or before else _of_group(ctx, w, s)
+    if n or group:
+        said = _said_of(ctx, w, i + n, blocked) if i + n < end else None
+        if group and said:
+            return Unit(f"{group} {w.relative} {said}", None, group, whole)
+        if n:
+            return Unit(None)
+    if w.comparisons.before(doc, s - w.qualifiers.before(doc, s, doc[s].sent.start),
+                            doc[s].sent.start) and prev is not None and prev.np:
+        return Unit(prev.np, prev.head, prev.np)   # "2,914 victims in 2024, up from 2,377"
+    if i >= end:
+        return Unit(_frame_unit(ctx, w, s))
+    unit = _of_the_unit(ctx, w, i)
+    if unit:
+        return Unit(unit, None, unit)
+    unit = _predicate(ctx, w, i, blocked)
+    if _names_counted(w, unit):
+        return Unit(unit)
+    unit = _change_unit(ctx, w, s)
+    if unit:
+        return Unit(unit, None, unit)
+    got = _elaboration(ctx, w, i, prev, blocked)
+    if got:
+        return Unit(got[0], got[1])
+    return Unit(_frame_unit(ctx, w, s))
+
+
+def _unit(ctx, w: Words, s: int, i: int, blocked: set[int], prev: Fig | None,
+          earlier: list[Fig]):
+    """What the number at tokens s..i counts, where its value text ends, and how sure."""
     doc = ctx.doc
     limit, word_number = doc[s].sent.end, doc[s].is_alpha
     end, head = (i, None) if w.partitives.at(doc, i, limit) else _noun_phrase(doc, i, limit, w)
     if end == i:
-        unit, head = (None, None) if word_number else _bare_unit(ctx, w, s, i, blocked, prev)
-        return (unit, head, i, 0.5) if unit else None
+        unit = Unit(None) if word_number else _bare_unit(ctx, w, s, i, blocked, prev, earlier)
+        return (unit, i, 0.5) if unit.text else None
     if any(t.lower_ in w.not_counted for t in doc[i:end]) or \
             (word_number and head not in w.counted):
         return None
     unit_end = _complement(doc, end, limit, w)
-    unit = _span_text(ctx, i, unit_end)
+    unit = np = _span_text(ctx, i, unit_end)
     if head in w.generic and unit_end < limit:
         predicate = _predicate(ctx, w, unit_end, blocked)
         unit = f"{unit} {predicate}" if predicate else unit
-    return unit, head, end, 0.8 if head in w.counted else 0.65
+    return Unit(unit, head, np), end, 0.8 if head in w.counted else 0.65
 
 
 def _count(ctx, w: Words, s: int, e: int, percent: bool, blocked: set[int],
-           prev: Fig | None) -> Fig | None:
+           prev: Fig | None, earlier: list[Fig]) -> Fig | None:
     doc = ctx.doc
     value, i = _number(doc, s, w)
     if value is None or value != value.to_integral_value() or doc[s].lower_ in w.determiners:
@@ -587,14 +713,18 @@ def _count(ctx, w: Words, s: int, e: int, percent: bool, blocked: set[int],
             (i < len(doc) and doc[i].lower_ in w.counted):
         return None
     if percent:
-        unit, head, end, confidence = w.percent_unit, None, e, 0.8
+        unit, end, confidence = Unit(w.percent_unit), e, 0.8
     else:
-        got = _unit(ctx, w, s, i, blocked, prev)
+        got = _unit(ctx, w, s, i, blocked, prev, earlier)
         if got is None:
             return None
-        unit, head, end, confidence = got
+        unit, end, confidence = got
     vtok = s - w.qualifiers.before(doc, s, doc[s].sent.start)
-    return Fig("Count", s, i, vtok, end, _whole(value), confidence, unit=unit, head=head)
+    if unit.head in w.population_nouns and \
+            w.population_frames.before(doc, vtok, doc[s].sent.start):
+        return None  # "a country of more than 200 million people": a population, not a count
+    return Fig("Count", s, i, vtok, end, _whole(value), confidence, unit=unit.text,
+               head=unit.head, np=unit.np, part_of=unit.part_of)
 
 
 def _counts(ctx, w: Words, matches, masked: set[int], blocked: set[int]) -> list[Fig]:
@@ -606,7 +736,7 @@ def _counts(ctx, w: Words, matches, masked: set[int], blocked: set[int]) -> list
             continue
         prev = figs[-1] if figs and doc[figs[-1].tok].sent.start == span.sent.start else None
         f = _count(ctx, w, span.start, span.end, labels[(span.start, span.end)] == "PERCENT",
-                   blocked, prev)
+                   blocked, prev, figs)
         if f is not None:
             figs.append(f)
     return figs
@@ -661,7 +791,14 @@ def _period_at(ctx, i: int, w: Words, masked: set[int]) -> Period | None:
     for phrases, kind in ((w.previous, "previous"), (w.same, "same")):
         n = phrases.at(doc, i)
         if n:
+            if kind == "previous" and w.base_openers.before(doc, i, doc[i].sent.start):
+                kind = "base"  # "a rise of 41 per cent on the previous year": what it is set against
             return Period(i, i + n, kind, None)
+    n = w.since.at(doc, i)
+    if n and i + n < len(doc) and doc[i + n].text.rstrip(".") in w.months and \
+            doc[i + n].is_title and not (i + n + 1 < len(doc) and YEAR_RE.fullmatch(doc[i + n + 1].text)):
+        year = _article_year(ctx)   # "since January": so far this year
+        return Period(i, i + n + 1, "deictic", str(year) if year else None)
     n = w.recurring_anywhere.at(doc, i)
     if n:
         return Period(i, i + n, "recurring", w.recurring_anywhere.value(doc, i, n))
@@ -689,9 +826,50 @@ def _periods(ctx, w: Words, masked: set[int]) -> list[Period]:
         if p is None:
             i += 1
             continue
+        if p.kind == "year":
+            _cumulative(ctx, w, p)
+        elif p.kind == "fiscal":
+            _other_calendar(ctx, w, p)
         found.append(p)
         i = p.tok_end
     return found
+
+
+def _cumulative(ctx, w: Words, p: Period) -> None:
+    """"63,000 people have been freed since 1995", "since the groups were created in 1995": a
+    running total from that year, not the year's figure; its text is kept as the period (the
+    year itself when it is the article's)."""
+    doc = ctx.doc
+    floor = doc[p.tok].sent.start
+    for j in range(p.tok - 1, max(floor, p.tok - 10) - 1, -1):
+        if doc[j].text in CLAUSE_PUNCT or doc[j].like_num:
+            return
+        n = w.since.at(doc, j, p.tok)
+        if n:
+            year = _article_year(ctx)
+            if not (year and str(year) == p.value):
+                p.kind = "since"
+                p.value = f"{ctx.text[doc[j].idx:doc[j].idx + len(doc[j])].lower()} {p.value}"
+            if j + n == p.tok:
+                p.tok = j
+            return
+
+
+def _other_calendar(ctx, w: Words, p: Period) -> None:
+    """A fiscal year of another calendar ("fiscal year 2081/82", Bikram Sambat, when the article
+    is of 2025): moved to the common era by the calendar's offset when its first year lies as
+    far ahead of the article's year as that calendar does."""
+    year = _article_year(ctx)
+    m = re.match(r"(\d{4})-(\d\d)$", p.value or "")
+    if not year or not m:
+        return
+    ahead = int(m[1]) - year
+    for cal in w.calendars:
+        lo, hi = int(cal.get("min_ahead", 0)), int(cal.get("max_ahead", 0))
+        if lo <= ahead <= hi:
+            y1 = int(m[1]) - int(cal["offset"])
+            p.value = _fiscal_value(str(y1), f"{(int(m[2]) - int(cal['offset'])) % 100:02d}")
+            return
 
 
 def _previous_period(value: str | None) -> str | None:
@@ -725,7 +903,7 @@ def _assign_period(doc, f: Fig, before: Fig | None, after: Fig | None, periods) 
         return
     sent = doc[f.tok].sent
     end = _clause_end(doc, f.vtok_end, after.vtok if after is not None else sent.end)
-    later = [p for p in periods if f.vtok_end <= p.tok < end and p.kind != "duration"]
+    later = [p for p in periods if f.vtok_end <= p.tok < end and p.kind not in ("duration", "base")]
     if later:
         return _set_period(f, later[0])
     if f.link_adj is not None:
@@ -736,7 +914,7 @@ def _assign_period(doc, f: Fig, before: Fig | None, after: Fig | None, periods) 
         f.period, f.period_kind, f.period_toks = before.period, before.period_kind, before.period_toks
         return
     earlier = [p for p in periods if sent.start <= p.tok and p.tok_end <= f.vtok
-               and p.kind != "duration" and doc[f.vtok].idx - doc[p.tok_end - 1].idx <= 80]
+               and p.kind not in ("duration", "base") and doc[f.vtok].idx - doc[p.tok_end - 1].idx <= 80]
     if earlier:
         _set_period(f, earlier[-1])
 
@@ -990,10 +1168,17 @@ def _inherit(f: Fig) -> None:
 def _masked_tokens(ctx) -> set[int]:
     """Tokens inside a named entity: numbers there belong to names ("Act 2015", "Tier 2")."""
     masked = set()
+    doc = ctx.doc
     for m in ctx.mentions:
-        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is not None:
-            masked.update(range(span.start, span.end))
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        masked.update(range(span.start, span.end))
+        # "the Human Trafficking and Transportation (Control) Act, 2007": the year after a
+        # law's or instrument's name belongs to it
+        j = span.end + (1 if span.end < len(doc) and doc[span.end].text == "," else 0)
+        if m.ref.kind in NAMED_KINDS and j < len(doc) and YEAR_RE.fullmatch(doc[j].text):
+            masked.add(j)
     return masked
 
 
@@ -1037,6 +1222,11 @@ def _assign_periods(doc, figs: list[Fig], periods) -> None:
         before = figs[i - 1] if i and _same_sentence(doc, f, figs[i - 1]) else None
         after = figs[i + 1] if i + 1 < len(figs) and _same_sentence(doc, f, figs[i + 1]) else None
         _assign_period(doc, f, before, after, periods)
+    # "1,146 women ... in fiscal year 2081/82. Of them, 212 were under 18": the group's period
+    for f in figs:
+        g = f.part_of
+        if f.period is None and g is not None and g.period_kind in ("fiscal", "year", "deictic"):
+            f.period, f.period_kind, f.period_toks = g.period, g.period_kind, g.period_toks
     # "Only 33 of the 188 governments assessed this year": the next figure's period
     for f, g in zip(figs, figs[1:]):
         if f.period is None and g.period_kind and _same_sentence(doc, f, g) \

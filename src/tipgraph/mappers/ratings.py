@@ -91,6 +91,8 @@ class _Words:
         self.year_nouns = {str(w).lower() for w in lex.get("year_nouns", [])}
         self.year_prepositions = {str(w).lower() for w in lex.get("year_prepositions", [])}
         self.pronouns = {str(w).lower() for w in lex.get("pronouns", [])}
+        self.both_editions = {tuple(str(k).lower().split()): int(v)
+                              for k, v in (lex.get("several_editions") or {}).items()}
 
 
 def _find(tokens, phrases) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -374,6 +376,9 @@ class _Editions:
     def find(self, clause, sentence, at: int, words: _Words) -> list:
         """[(report, its span or None, level)] for the tier at ``at``."""
         ctx = self.ctx
+        several = self._several(clause, at, words)
+        if several:
+            return several
         named = ctx.mentions_in(*clause, "Report")
         if named:
             m = min(named, key=lambda m: min(abs(m.start - at), abs(m.end - at)))
@@ -387,6 +392,25 @@ class _Editions:
             return [(_edition_of(ctx, m), (m.start, m.end), 1)]
         fallback = self.default or self.series
         return [(fallback, None, 0)] if fallback is not None else []
+
+
+    def _several(self, clause, at: int, words: _Words) -> list:
+        """"India remained on Tier 2 in both editions": the last editions named before."""
+        ctx = self.ctx
+        tokens = _tokens(ctx, *clause)
+        for phrase, count in words.both_editions.items():
+            for i, j, _ in _find(tokens, [phrase]):
+                span = _char_span(tokens, i, j)
+                editions, seen = [], set()
+                for m in reversed([m for m in ctx.mentions_of("Report")
+                                   if m.end <= at and ctx.in_prose(m.start)]):
+                    ref = _edition_of(ctx, m)
+                    if ref.kind == "Report" and ref.iri not in seen:
+                        seen.add(ref.iri)
+                        editions.append((ref, span, 1))
+                    if len(editions) == count:
+                        return editions
+        return []
 
 
 def _edition_of_text_agrees(ctx, mention) -> bool:
@@ -440,6 +464,7 @@ def _sentence_claims(ctx, sentence, mentions, words, subjects, editions) -> list
     clauses = _clauses(ctx, sentence, words)
     previous = [m for m in mentions if _is_previous(ctx, m, sentence, words)]
     current = [m for m in mentions if m not in previous]
+    _departures(ctx, sentence, clauses, previous, current, words, subjects)
     anchors = [(m.ref, (m.start, m.end), m) for m in current]
     anchors += _same_tier_anchors(ctx, sentence, current, words)
     claims = []
@@ -458,6 +483,24 @@ def _sentence_claims(ctx, sentence, mentions, words, subjects, editions) -> list
                 _add_change(ctx, claim, prev, words, implied=not ranged)
                 claims.append(claim)
     return claims
+
+
+def _departures(ctx, sentence, clauses, previous, current, words, subjects) -> None:
+    """"a year after the 2023 report had lifted the country off Tier 3": a tier left in an
+    edition the clause names, with no tier reached in that clause. Kept in
+    ``ctx.found["rating_departures"]`` for the rating of that subject and edition."""
+    for m in previous:
+        clause = _clause_of(clauses, m.start)
+        if any(clause[0] <= c.start < clause[1] for c in current):
+            continue
+        named = [r for r in ctx.mentions_in(*clause, "Report") if r.end <= m.start]
+        if not named:
+            continue
+        report = _edition_of(ctx, named[-1])
+        for subject, _, confidence in subjects.find(clause, sentence, m.start, words):
+            move, move_span = _movement(ctx, clause, m.start, words)
+            ctx.found.setdefault("rating_departures", []).append(
+                (subject, report, m.ref, (m.start, m.end), move, clause, confidence))
 
 
 def _same_change_claims(ctx, claims: list[_Claim], words: _Words, subjects) -> list[_Claim]:
@@ -573,7 +616,55 @@ def _ratings(ctx, claims: list[_Claim]) -> list[_Rating]:
             or next((c.movement for c in ranked if c.movement), None)
         ratings.append(rating)
     _infer_previous(ctx, ratings)
+    _imply_earlier(ctx, ratings)
     return sorted(ratings, key=lambda r: r.first.tier_span)
+
+
+def _key(ctx, subject: EntityRef, report: EntityRef):
+    year, series = _year_of(ctx, report), _series_of(ctx, report)
+    return (subject.iri, series.iri, int(year)) if year and series is not None else None
+
+
+def _imply_earlier(ctx, ratings: list[_Rating]) -> None:
+    """A previous tier is the tier of the edition before: "upgraded Vietnam from the Tier 2
+    Watch List to Tier 2" in the 2024 report gives Vietnam the Watch List in 2023 (with lower
+    confidence) when the article states no 2023 rating. A tier the article says an edition took a
+    subject off ("the 2023 report had lifted the country off Tier 3") is that rating's previous
+    tier, and implies the edition before in turn."""
+    departures = {}
+    for subject, report, tier, span, move, clause, confidence in \
+            ctx.found.get("rating_departures", []):
+        key = _key(ctx, subject, report)
+        if key is not None:
+            departures.setdefault(key, (tier, span, move, clause, confidence))
+    index = {_key(ctx, r.first.subject, r.first.report): r for r in ratings}
+    todo = list(ratings)
+    while todo:
+        r = todo.pop(0)
+        key = _key(ctx, r.first.subject, r.first.report)
+        if key is None:
+            continue
+        if r.previous is None and key in departures:
+            tier, span, move, _, confidence = departures[key]
+            r.previous = (tier, span, confidence * 0.8)
+            r.movement = _by_rank(r.first.tier, tier) or move
+        if r.previous is None or r.previous[1] is None:
+            continue
+        earlier_key = (key[0], key[1], key[2] - 1)
+        if earlier_key in index:
+            continue
+        first = r.first
+        series = _series_of(ctx, first.report)
+        report = edition(ctx, series, str(key[2] - 1))
+        span = r.previous[1]
+        clause = first.clause if first.clause[0] <= span[0] and span[1] <= first.clause[1] \
+            else (span[0], span[1])
+        claim = _Claim(r.previous[0], span, first.subject, None, report, None, 0, clause,
+                       round(min(first.confidence, r.previous[2]) * 0.7, 2))
+        implied = _Rating(_node(claim), [claim])
+        index[earlier_key] = implied
+        ratings.append(implied)
+        todo.append(implied)
 
 
 def _infer_previous(ctx, ratings: list[_Rating]) -> None:
