@@ -95,6 +95,8 @@ class Recogniser:
             for demonym in entity.demonyms:
                 self.demonyms[demonym] = entity
         self.openers = frozenset(lexicon.get("heads", {}).get("sentence_openers", []))
+        self._multi_roles = sorted((r.lower().split() for r in lexicon.get("roles", {}).get("roles", [])
+                                    if " " in r), key=len, reverse=True)
         self.common_nouns = _common_nouns(lexicon)
         self._add_patterns(lexicon)
 
@@ -144,7 +146,7 @@ class Recogniser:
             for tail in ([], [{"LOWER": "of"}, YEAR], [{"LOWER": "of"}, YEAR, connector, the, nw_plus],
                          [connector, the, nw_plus])])
         # Offices named after their holder: "the U.S. Attorney's Office", "the Prosecutor's Office".
-        role_heads = sorted({r.split()[-1] for r in lexicon.get("roles", {}).get("roles", [])})
+        role_heads = sorted({r for r in lexicon.get("roles", {}).get("roles", []) if " " not in r})
         gov = [w for w in heads.get("organisation", {}).get("GovernmentBody", []) if " " not in w]
         self.pat.add("pat:GovernmentBody", [[{**NAMEWORD, "OP": "*"}, {"LOWER": {"IN": role_heads},
                                               "IS_TITLE": True}, {"ORTH": {"IN": ["'s", "’s"]}},
@@ -171,16 +173,27 @@ class Recogniser:
         # People: honorific + name; role + name; name + ", role"; reporting verb + name.
         roles = lexicon.get("roles", {})
         honorifics = [h for h in roles.get("honorifics", [])]
-        role_words = sorted({r.split()[-1] for r in roles.get("roles", [])})
+        # Roles are matched whole: "secretary of state" is a role, "state" alone is not.
+        role_words = sorted({r.lower() for r in roles.get("roles", []) if " " not in r})
+        multi_roles = [[{"LOWER": w} for w in r.lower().split()]
+                       for r in roles.get("roles", []) if " " in r]
         verbs = lexicon.get("speech", {}).get("quote_verbs", [])
         person = [NAMEWORD, {**NAMEWORD, "OP": "?"}, NAMEWORD]
         self.pat.add("person:honorific", [[{"ORTH": {"IN": honorifics}}, NAMEWORD, {**NAMEWORD, "OP": "?"}]])
-        self.pat.add("person:role-before", [[{"LOWER": {"IN": role_words}}] + person])
-        self.pat.add("person:role-after", [person + [{"ORTH": ","}, {"LOWER": {"IN": ["the", "a", "an"]}, "OP": "?"},
-                                                     {"IS_ALPHA": True, "OP": "{0,3}"},
-                                                     {"LOWER": {"IN": role_words + ["who", "head", "chief"]}}],
+        self.pat.add("person:role-before", [[{"LOWER": {"IN": role_words}}] + person] +
+                     [r + person for r in multi_roles])
+        after_cue = [{"ORTH": ","}, {"LOWER": {"IN": ["the", "a", "an"]}, "OP": "?"},
+                     {"IS_ALPHA": True, "OP": "{0,3}"}]
+        self.pat.add("person:role-after", [person + after_cue + [{"LOWER": {"IN": role_words + ["who", "head", "chief"]}}],
                                            person + [{"ORTH": ","}, {"IS_TITLE": True, "OP": "+"},
-                                                     {"LOWER": {"IN": role_words}}]])
+                                                     {"LOWER": {"IN": role_words}}]] +
+                     [person + after_cue + r for r in multi_roles])
+        # Places named with their kind: "Edo State" (a sub-national state), "Benin City".
+        not_sub = list(heads.get("subnational_not", []))
+        self.pat.add("place:subnational", [[{**NAMEWORD, "ORTH": {"NOT_IN": not_sub}},
+                                            {"ORTH": {"IN": heads.get("subnational_suffixes", [])}}]])
+        self.pat.add("place:place", [[NAMEWORD, {**NAMEWORD, "OP": "?"},
+                                      {"ORTH": {"IN": heads.get("place_suffixes", [])}}]])
         # An age in apposition: "Wade Hollister, 57, of League City"; "Ana Ruiz, 34, said".
         age = [{"ORTH": ","}, {"TEXT": {"REGEX": r"^\d{1,3}$"}}, {"ORTH": ","}]
         self.pat.add("person:age", [person + age])
@@ -233,11 +246,23 @@ class Recogniser:
                 conditional.append(Candidate(start, end, entity.kind, "gazetteer", key, priority=2))
         found = self._officials(doc, found)
         named = {c.key for c in found}
+        states = [c for c in found if c.kind == "State" and c.key]
+        counts: dict[str, int] = {}
+        for c in states:
+            counts[c.key] = counts.get(c.key, 0) + 1
+        main = max(counts, key=lambda k: (counts[k], -min(c.start for c in states if c.key == k)),
+                   default=None)
+        fitting = []
         for cand in conditional:
             record = self.gazetteer[cand.key]
             context = {record.get(f) for f in ("part_of", "jurisdiction", "publisher")}
             if context & named:
-                found.append(cand)
+                fitting.append(cand)
+        for cand in fitting:
+            rivals = [c for c in fitting if c.start == cand.start and c.end == cand.end]
+            if len(rivals) > 1 and cand is not self._preferred(rivals, states, main):
+                continue  # "Congress" in a US article that also names Brazil
+            found.append(cand)
         headline = _headline_tokens(doc)
         places = {c.start for c in found if c.kind == "State"}
         for match_id, start, end in self.pat(doc):
@@ -248,7 +273,97 @@ class Recogniser:
             cand = self._pattern_candidate(doc, family, kind, start, end, places)
             if cand is not None:
                 found.append(cand)
-        return _settle(found)
+        found = self._prefixed(doc, found)
+        return self._retype(doc, _settle(found))
+
+    def _preferred(self, rivals: list[Candidate], states: list[Candidate], main: str | None
+                   ) -> Candidate:
+        """Among generic-alias candidates for one span, the one of the article's main state,
+        else of the state named nearest before it, else the first by id."""
+        def state_of(c):
+            record = self.gazetteer[c.key]
+            return record.get("part_of") or record.get("jurisdiction")
+        for c in sorted(rivals, key=lambda c: c.key):
+            if main is not None and state_of(c) == main:
+                return c
+        before = [s for s in states if s.end <= rivals[0].start]
+        for s in reversed(before):
+            for c in sorted(rivals, key=lambda c: c.key):
+                if state_of(c) == s.key:
+                    return c
+        return min(rivals, key=lambda c: c.key)
+
+    def _prefixed(self, doc, found: list[Candidate]) -> list[Candidate]:
+        """"the UN Palermo Protocol": a pattern name that is a known name behind an organisation's
+        short name is the known entity (the prefix stays in the mention)."""
+        prefixes = {p for p in self.lexicon.get("heads", {}).get("organisation_prefixes", [])}
+        known = [c for c in found if c.how == "gazetteer" and c.key]
+        out = []
+        for cand in found:
+            if cand.how == "pattern" and cand.kind != "Person":
+                inner = next((k for k in known if k.end == cand.end and cand.start < k.start
+                              and all(doc[i].text in prefixes for i in range(cand.start, k.start))),
+                             None)
+                if inner is not None:
+                    out.append(Candidate(cand.start, cand.end, inner.kind, "gazetteer", inner.key,
+                                         priority=3, extra=dict(inner.extra)))
+                    continue
+            out.append(cand)
+        return out
+
+    def _retype(self, doc, chosen: list[Candidate]) -> list[Candidate]:
+        """Settle what a name is across the article: a name found as an organisation anywhere
+        ("Safe Passage Europe, a network of shelters") is an organisation where a reporting verb
+        made it look like a person ("Safe Passage Europe said"), and so is the short form of an
+        organisation's name ("Lotus Bridge" for "Lotus Bridge Legal Aid"). An organisation's
+        name followed at once by a state's name ("Migrant Care Alliance Malaysia") is one name."""
+        org_kinds = ("CivilSocietyOrganisation", "GovernmentBody", "InternationalOrganisation",
+                     "MediaOrganisation", "Business")
+        orgs = [c for c in chosen if c.kind in org_kinds]
+        merged: list[Candidate] = []
+        skip = set()
+        for i, cand in enumerate(chosen):
+            if i in skip:
+                continue
+            nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+            if cand.how == "pattern" and cand.kind in org_kinds and nxt is not None and \
+                    nxt.kind == "State" and nxt.key and nxt.start == cand.end and \
+                    (nxt.end >= len(doc) or not doc[nxt.end].is_title) and \
+                    (nxt.end >= len(doc) or doc[nxt.end].text not in ("'s", "’s")):
+                merged.append(Candidate(cand.start, nxt.end, cand.kind, cand.how, None,
+                                        cand.priority, dict(cand.extra)))
+                skip.add(i + 1)
+                continue
+            merged.append(cand)
+        orgs = [c for c in merged if c.kind in org_kinds]
+        names = {}
+        for c in orgs:
+            words = tuple(t.text for t in doc[c.start:c.end])
+            names.setdefault(words, c.kind)
+        out = []
+        for cand in merged:
+            if cand.kind == "Person" and cand.how == "pattern":
+                words = tuple(t.text for t in doc[cand.start:cand.end])
+                kind = names.get(words) or next(
+                    (k for n, k in names.items() if len(n) > len(words) and n[:len(words)] == words),
+                    None)
+                full = next((n for n in names if len(n) > len(words) and n[-len(words):] == words
+                             and cand.start - (len(n) - len(words)) >= 0 and
+                             tuple(t.text for t in doc[cand.start - (len(n) - len(words)):cand.end]) == n),
+                            None)
+                if full is not None:
+                    cand = Candidate(cand.start - (len(full) - len(words)), cand.end, names[full],
+                                     "pattern", None, 1, {})
+                    out = [c for c in out if c.end <= cand.start]
+                    out.append(cand)
+                    continue
+                heads = self.lexicon.get("heads", {}).get("organisation", {})
+                if kind is None:
+                    kind = next((k for k, ws in heads.items() for t in words if t in ws), None)
+                if kind is not None:
+                    cand = Candidate(cand.start, cand.end, kind, "pattern", None, 1, {})
+            out.append(cand)
+        return out
 
     def _pattern_candidate(self, doc, family, kind, start, end, places=frozenset()
                            ) -> Candidate | None:
@@ -281,12 +396,22 @@ class Recogniser:
         if family == "person":
             roles = self.lexicon.get("roles", {})
             skip = {w.lower() for w in roles.get("honorifics", [])}
-            skip |= {r.split()[-1].lower() for r in roles.get("roles", [])}
+            skip |= {r.lower() for r in roles.get("roles", []) if " " not in r}
             skip |= {v.lower() for v in self.lexicon.get("speech", {}).get("quote_verbs", [])}
             skip |= {w.lower() for w in openers}
             toks = list(range(start, end))
             if kind == "honorific":
                 toks = toks[1:]
+            # the end of a multi-word role before the name: "Secretary of State Marco Rubio"
+            for words in self._multi_roles:
+                n = len(words)
+                cut = next((j for j in range(n, 0, -1) if toks and toks[0] - (n - j) >= 0 and
+                            toks[0] + j <= len(doc) and
+                            [doc[t].lower_ for t in range(toks[0] - (n - j), toks[0] + j)] == words),
+                           0)
+                if cut:
+                    toks = toks[cut:]
+                    break
             while toks and (doc[toks[0]].lower_ in skip or not doc[toks[0]].is_title):
                 toks = toks[1:]
             cut = next((i for i, t in enumerate(toks) if doc[t].text == ","), None)
@@ -309,6 +434,15 @@ class Recogniser:
         if family == "group":
             kind = "AffectedGroup" if kind == "affected" else "ActorGroup"
             return Candidate(start, end, kind, "pattern", priority=1)
+        if family == "place":
+            if start > 0 and doc[start - 1].lower_ == "of" and doc[start].is_title and \
+                    start > 1 and doc[start - 2].is_title:
+                return None  # "Secretary of State", "Department of State": part of a name
+            if kind == "subnational":
+                return Candidate(start, end, "State", "pattern", priority=2,
+                                 extra={"subnational": True})
+            # "Benin City": a place, not an actor; it only keeps the country's name out.
+            return Candidate(start, end, "Place", "pattern", priority=2)
         if family == "demonym":
             entity = self.demonyms.get(doc[start].text)
             groups = self.lexicon.get("groups", {})

@@ -109,6 +109,19 @@ def _surnames(ctx, people) -> None:
         ctx.mention(ref, token.idx, token.idx + len(token), 0.8, "reference")
 
 
+def _noun_modifier(ctx, cand) -> bool:
+    """A singular group word used to modify the noun after it: "domestic worker complaints",
+    "migrant worker populations" (but not "a domestic worker who", "a worker said")."""
+    doc = ctx.doc
+    head = doc[cand.end - 1]
+    if cand.end >= len(doc) or head.lower_.endswith("s"):
+        return False
+    nxt = doc[cand.end]
+    verbs = {v.lower() for v in ctx.lexicon.get("speech", {}).get("quote_verbs", [])}
+    return nxt.is_alpha and nxt.is_lower and not nxt.is_stop and nxt.lower_ not in verbs \
+        and not nxt.lower_.endswith(("ed", "ing"))
+
+
 @mapper("actors", after=("article",))
 def map_actors(ctx):
     """Find the actors the article names or refers to."""
@@ -138,9 +151,36 @@ def map_actors(ctx):
             if state is not None:
                 ctx.add(ref.iri, TG.partOf, state.iri)
         elif cand.kind == "AffectedGroup":
-            ref = ctx.entity(cand.kind, ctx.text[start:end].lower())
+            name = ctx.text[start:end].lower()
+            groups = ctx.lexicon.get("groups", {})
+            modifiers = {m.lower() for m in groups.get("affected_modifiers", [])}
+            modifiers |= {d.lower() for d in ctx.recogniser.demonyms}
+            if _noun_modifier(ctx, cand):
+                continue  # "domestic worker complaints": a modifier, not the group
+            heads = {h.lower() for h in groups.get("affected_heads", [])}
+            if not name.endswith("s") and name.split()[-1] + "s" in heads:
+                # "a former domestic worker": one of the category "domestic workers" (the
+                # surface form stays an alternative label)
+                name += "s"
+            # "victims" alone are this article's victims; "migrant domestic workers" a category
+            ref = ctx.entity(cand.kind, name, local=name.split()[0] not in modifiers)
+        elif cand.kind == "State" and cand.extra.get("subnational"):
+            # "Edo State": a state of the country named near it, or of the article's country
+            ref = ctx.entity_for(cand)
+            record = ctx.state_of_span(cand.start, cand.end)
+            if record is not None:
+                ctx.add(ref.iri, TG.partOf, ctx.entity("", "", record=record).iri)
+                ctx.annotate(ref.iri, start, end, 0.6, prop=TG.partOf)
         else:
             ref = ctx.entity_for(cand)
+            if cand.kind == "GovernmentBody" and not cand.key:
+                # "Ministry of Interior": a body of the state named with it, or of the nearest
+                # state named before it, or of the state the article is about.
+                record = ctx.state_of_span(cand.start, cand.end)
+                if record is not None:
+                    state = ctx.entity("", "", record=record)
+                    ctx.add(ref.iri, TG.partOf, state.iri)
+                    ctx.annotate(ref.iri, start, end, 0.6, prop=TG.partOf)
         found.append(ctx.mention(ref, start, end, CONFIDENCE.get(cand.how, 0.7), cand.how))
     ctx._acronyms(found)
     people = [m for m in found if m.ref.kind == "Person"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Literal
 from rdflib.namespace import RDF, XSD
 
@@ -20,6 +22,45 @@ def _organisation(ctx, name: str):
         return ctx.entity("", "", record=record)
     kind = ctx.classify_name(name, default="MediaOrganisation")
     return ctx.entity(kind if kind in ACTOR_KINDS else "MediaOrganisation", name)
+
+
+_BY = re.compile(r"^\s*by\s+", re.I)
+# "A in Bangkok and B in Manila", "A and B": each name, without the place it was written in.
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+
+
+def _byline_names(text: str) -> list[tuple[int, int]]:
+    """Character spans of the names in a byline: "By A in X and B in Y" names A and B."""
+    lead = _BY.match(text)
+    offset = lead.end() if lead else 0
+    spans = []
+    pos = offset
+    for part in _NAME_SPLIT.split(text[offset:]):
+        start = text.index(part, pos) if part else pos
+        pos = start + len(part)
+        name = re.split(r"\s+in\s+(?=[A-Z])", part)[0].strip()
+        if name:
+            spans.append((start, start + len(name)))
+    whole = (offset, len(text.rstrip()))
+    if len(spans) < 2 or not all(len(text[s:e].split()) >= 2 for s, e in spans):
+        part = text[offset:]
+        name = re.split(r"\s+in\s+(?=[A-Z])", part)[0].rstrip()
+        return [(offset, offset + len(name))] if name else [whole]
+    return spans
+
+
+def _author(ctx, name: str):
+    """The author a byline names: a known organisation, or a name that an organisation's head
+    word or shape makes one ("Migrant Rights Network"), else a person."""
+    record = ctx.gazetteer.find(name, *ACTOR_KINDS)
+    if record is not None:
+        return ctx.entity("", "", record=record)
+    heads = ctx.lexicon.get("heads", {}).get("organisation", {})
+    words = set(name.split())
+    kind = next((k for k, ws in heads.items() if words & set(ws)), None)
+    if kind is None:
+        kind = ctx.classify_name(name, default="Person")
+    return ctx.entity(kind if kind in ACTOR_KINDS else "Person", name)
 
 
 @mapper("article")
@@ -54,15 +95,21 @@ def map_article(ctx):
 
     # Byline: the author, their role and the organisation they write for.
     author = None
+    authors = []
     if art.author is not None and COLLECTIVE_BYLINE.match(art.author.text):
         pass  # "Tipgraph Wire staff": written by the organisation, named below
     elif art.author is not None:
-        author = ctx.entity("Person", art.author.text)
-        ctx.mention(author, art.author.start, art.author.end, 0.9, "byline")
-    elif meta.get("author"):
-        author = ctx.entity("Person", meta["author"])
+        for start, end in _byline_names(art.author.text):
+            ref = _author(ctx, art.author.text[start:end])
+            ctx.mention(ref, art.author.start + start, art.author.start + end, 0.9, "byline")
+            authors.append(ref)
+    elif meta.get("author") and not COLLECTIVE_BYLINE.match(str(meta["author"])):
+        text = str(meta["author"])
+        authors = [_author(ctx, text[s:e]) for s, e in _byline_names(text)]
+    for ref in authors:
+        yield node, SCHEMA.author, ref.iri
+    author = authors[0] if len(authors) == 1 and authors[0].kind == "Person" else None
     if author is not None:
-        yield node, SCHEMA.author, author.iri
         if art.role is not None:
             yield author.iri, SCHEMA.jobTitle, Literal(art.role.text)
             ctx.annotate(author.iri, art.role.start, art.role.end, 0.85, prop=SCHEMA.jobTitle)

@@ -21,6 +21,8 @@ __all__ = ["MappingContext", "EntityRef", "Mention", "Triple"]
 
 Triple = tuple
 _CONTEXT_CHARS = 32
+# Kinds whose names repeat from country to country ("Ministry of Interior", "Law No. 17").
+_JURISDICTIONAL = ("Statute", "Bill", "Constitution", "GovernmentBody")
 
 # Gazetteer fields that describe links between entities, and the property each becomes.
 _LINKS = {"part_of": TG.partOf, "jurisdiction": TG.jurisdiction, "series": TG.series,
@@ -158,6 +160,22 @@ class MappingContext:
             return named_so(m) if restricted else True
 
         before = [m for m in self.mentions_of(*kinds) if m.end <= at and fits(m)]
+        if before and noun == "state":
+            # "the state" after "Edo State" was named: the sub-national state
+            sub = [m for m in before if m.ref.name.endswith(" State")]
+            if sub:
+                return sub[-1].ref
+        if before and kinds == ("Report",) and noun == "report":
+            # "the report": the edition the article is about (most mentioned, then latest) of
+            # the series last named, not an edition named in a back-story clause
+            editions = self.found.get("editions", {})
+            series = editions.get(before[-1].ref.iri, (None,))[0]
+            pool = [m for m in self.mentions_of("Report") if m.how != "reference"
+                    and series is not None and editions.get(m.ref.iri, (None,))[0] == series]
+            if pool:
+                counts = Counter(m.ref.iri for m in pool)
+                best = max(counts, key=lambda iri: (counts[iri], editions[iri][1]))
+                return self.entities[best]
         if before and all(k == "State" for k in kinds):
             # "the country", "the government": the state the article is about, among those
             # already named; a state named once in passing does not take the reference.
@@ -174,9 +192,10 @@ class MappingContext:
 
     def classify_name(self, name: str, default: str) -> str:
         """The kind the name-shape patterns give a name on its own, else ``default``."""
-        doc = parse(name)
+        # Written as a sentence, so that a long name in title case is not taken for a headline.
+        doc = parse(name.rstrip(".") + ".")
         for cand in self.recogniser(doc):
-            if cand.start == 0 and cand.end == len(doc):
+            if cand.start == 0 and cand.end == len(doc) - 1:
                 return cand.kind
         return default
 
@@ -230,6 +249,10 @@ class MappingContext:
         nouns = {n: ks for n, ks in nouns.items() if ks}
         modifiers = set(refs.get("modifiers", []))
         determiners = {"the", "this", "that", "its", "their", "his", "her"}
+        possessives = {"their", "his", "her", "my", "our", "your"}
+        calendar = {"january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december", "monday", "tuesday",
+                    "wednesday", "thursday", "friday", "saturday", "sunday"}
         occupied = set()
         for m in self.mentions:
             occupied.update(range(m.start, m.end))
@@ -264,6 +287,21 @@ class MappingContext:
                 break
             if start is None:
                 continue
+            if doc[start].lower_ in possessives:
+                # "her organisation": the body the person last named speaks for, if any;
+                # "her agency" (a helper's employment agency) is no body named before
+                ref = self._owners_body(doc[start].idx, nouns.get(token.lower_, ks))
+                if ref is not None and start + 1 == token.i:
+                    s_char, e_char = doc[start].idx, token.idx + len(token)
+                    found.append(self.mention(ref, s_char, e_char, confidence, "reference",
+                                              noun=token.lower_))
+                    occupied.update(range(s_char, e_char))
+                continue
+            if nxt is not None and nxt.is_title and nxt.lower_ not in calendar and \
+                    not nxt.is_sent_start:
+                continue  # "the charity Unchained Futures": the noun introduces a name
+            years = [t.text for t in doc[start + 1:token.i] if t.like_num and len(t.text) == 4
+                     and t.text[:2] in ("18", "19", "20")]
             if any(t.is_title and t.idx not in occupied and t.lower_ not in modifiers
                    for t in doc[start + 1:token.i]):
                 continue  # "the Edo State": a name we do not know, not a reference
@@ -281,11 +319,46 @@ class MappingContext:
             if any(i in occupied for i in (s_char, e_char - 1)):
                 continue
             ref = self.resolve(noun, s_char, nouns.get(noun, ks))
+            if ref is not None and years and not self._has_year(ref, years[0]):
+                ref = None  # "the 2003 law" is not the 2015 Act named before it
+                if any(k in ("Statute",) for k in nouns.get(noun, ks)):
+                    # a law of its own, of the state around it
+                    state = self.state_of_span(start, token.i + 1)
+                    name = self.text[doc[start + 1].idx:e_char]
+                    key = slugify(f"{state.id} {name}" if state is not None else name)
+                    ref = self.entity("Statute", name, key=key)
+                    found.append(self.mention(ref, doc[start + 1].idx, e_char, confidence * 0.9,
+                                              "pattern", noun=noun))
+                    occupied.update(range(s_char, e_char))
+                    continue
             if ref is None:
                 continue
             found.append(self.mention(ref, s_char, e_char, confidence, "reference", noun=noun))
             occupied.update(range(s_char, e_char))
         return found
+
+    def _owners_body(self, at: int, kinds: tuple[str, ...]) -> EntityRef | None:
+        """The organisation the person named last before ``at`` speaks for."""
+        people = [m for m in self.mentions_of("Person") if m.end <= at]
+        if not people:
+            return None
+        person = people[-1].ref.iri
+        for s, p, o in self.triples:
+            if s == person and p == TG.speaksFor:
+                ref = self.entities.get(o)
+                if ref is not None and ref.kind in kinds:
+                    return ref
+        return None
+
+    def _has_year(self, ref: EntityRef, year: str) -> bool:
+        """Whether an entity's name, date or edition year is ``year``."""
+        record = ref.record
+        if record is not None and any(str(record.get(f) or "")[:4] == year
+                                      for f in ("year", "date_enacted", "adopted", "date_published")):
+            return True
+        if self.found.get("editions", {}).get(ref.iri, (None, None))[1] == year:
+            return True
+        return year in ref.name
 
     # -- writing ------------------------------------------------------------------------------
     def add(self, s, p, o) -> None:
@@ -322,12 +395,73 @@ class MappingContext:
         return ref
 
     def entity_for(self, cand: Candidate) -> EntityRef:
-        """The entity a recognised candidate names."""
+        """The entity a recognised candidate names. A law or government body known only by the
+        shape of its name is keyed by its state ("Law No. 17 of 2020" of Qatar is not Cambodia's
+        law of the same name); the name itself is kept as written."""
         if cand.key:
             return self.entity(cand.kind, "", record=self.gazetteer[cand.key])
         start, end = self.char_span(cand.start, cand.end)
         name = self.text[start:end]
+        if cand.kind in _JURISDICTIONAL:
+            sub = self.subnational_in(cand.start, cand.end)
+            state = self.state_of_span(cand.start, cand.end)
+            owner = slugify(sub) if sub else state.id if state is not None else None
+            if owner is not None:
+                slug = slugify(name)
+                key = slug if slug.startswith(owner + "-") else slugify(f"{owner} {name}")
+                return self.entity(cand.kind, name, key=key)
         return self.entity(cand.kind, name)
+
+    # -- states by position -------------------------------------------------------------------
+    def _state_candidates(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.kind == "State" and c.key
+                and self.in_prose(self.doc[c.start].idx)]
+
+    def main_state(self) -> Entity | None:
+        """The state the article names most often in its prose (ties: named first)."""
+        states = self._state_candidates()
+        if not states:
+            return None
+        counts = Counter(c.key for c in states)
+        first = {}
+        for c in states:
+            first.setdefault(c.key, c.start)
+        return self.gazetteer[min(counts, key=lambda k: (-counts[k], first[k]))]
+
+    def subnational_in(self, tok_start: int, tok_end: int) -> str | None:
+        """The sub-national state named inside a name: "Edo State" in "Edo State ... Law"."""
+        heads = self.lexicon.get("heads", {})
+        suffixes = set(heads.get("subnational_suffixes", []))
+        excluded = set(heads.get("subnational_not", []))
+        doc = self.doc
+        for i in range(tok_start, tok_end - 1):
+            if doc[i + 1].text in suffixes and doc[i].is_title and doc[i].text not in excluded \
+                    and not (i > 0 and doc[i - 1].lower_ == "of"):
+                return doc[i:i + 2].text
+        return None
+
+    def state_of_span(self, tok_start: int, tok_end: int) -> Entity | None:
+        """The state a name belongs to: one named in it or just before it ("Qatar's Ministry
+        of Labour"), else the nearest state named earlier in the paragraph, else the state the
+        article is mainly about."""
+        doc = self.doc
+        states = self._state_candidates()
+        for c in states:
+            if tok_start <= c.start and c.end <= tok_end:
+                return self.gazetteer[c.key]
+        span = doc[tok_start:tok_end]
+        for match_id, s, e in self.recogniser.gaz(span):
+            record = self.gazetteer.get(self.recogniser.vocab.strings[match_id].partition(":")[2])
+            if record is not None and record.kind == "State":
+                return record
+        first = next((t for t in span if t.lower_ != "the"), None)
+        if first is not None and first.text in self.recogniser.demonyms:
+            return self.recogniser.demonyms[first.text]
+        para = self.text.rfind("\n", 0, doc[tok_start].idx) + 1
+        before = [c for c in states if c.end <= tok_start and doc[c.start].idx >= para]
+        if before:
+            return self.gazetteer[before[-1].key]
+        return self.main_state()
 
     def mention(self, ref: EntityRef, start: int, end: int, confidence: float, how: str,
                 **extra) -> Mention:

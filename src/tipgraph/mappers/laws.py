@@ -35,6 +35,14 @@ def jurisdiction_of(ctx, mention, fallback: bool = True):
     doc = ctx.doc
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     states = ctx.mentions_of("State")
+    subs = ctx.lexicon.get("heads", {}).get("subnational_suffixes", [])
+    sub = re.match(r"^(?:the\s+)?([A-Z][\w'-]+ (?:%s))\b" % "|".join(map(re.escape, subs)),
+                   mention.ref.name) if subs else None
+    if sub is not None:
+        # "Edo State Trafficking in Persons (Prohibition) Law": a law of that state
+        known = next((m.ref for m in states if m.ref.name == sub.group(1)), None)
+        if known is not None:
+            return known, 0.85
     for state in states:
         if mention.start <= state.start and state.end <= mention.end:
             return state.ref, 0.85
@@ -103,10 +111,14 @@ def _provisions(ctx) -> None:
     heads = {h.lower() for h in ctx.lexicon.get("heads", {}).get("provision_heads", [])}
     doc = ctx.doc
     laws = ctx.mentions_of("Constitution", "Statute", "Bill")
+    covered = 0
     for token in doc:
+        if token.i < covered:
+            continue  # "Section 18" inside "Article III, Section 18"
         end = _provision_at(doc, token.i, heads)
         if not end or not ctx.in_prose(token.idx):
             continue
+        covered = end
         j = end
         if j < len(doc) and doc[j].lower_ == "of":
             j += 1
@@ -216,7 +228,8 @@ def map_laws(ctx):
     """Find the laws, constitutional provisions and bills the article names."""
     laws = ctx.mention_candidates(LAW_KINDS, CONFIDENCE)
     laws = laws + _generic(ctx)
-    ctx.resolve_references(LAW_KINDS)
+    # "the 2003 law" when no law of 2003 was named: a law of its own
+    laws += [m for m in ctx.resolve_references(LAW_KINDS) if m.how == "pattern"]
     _provisions(ctx)
     provisions = ctx.found.get("provisions", {})
     laws += [m for m in ctx.mentions_of(*LAW_KINDS) if m.ref.iri in provisions]

@@ -46,7 +46,24 @@ def source_iri(citation):
 
 def _known(ctx, name: str):
     record = ctx.gazetteer.find(name, *ORG_KINDS)
+    if record is None:
+        record = _generic_known(ctx, name)
     return ctx.entity("", "", record=record) if record is not None else None
+
+
+def _generic_known(ctx, name: str):
+    """A short name ("Labour Department") that names a known body of a state the article
+    names; the article's main state first."""
+    wanted = name.strip().lower()
+    named = {ref.key for ref in ctx.entities.values() if ref.kind == "State"}
+    main = ctx.main_state()
+    fits = []
+    for record in ctx.gazetteer.by_kind(*ORG_KINDS):
+        aliases = {str(a).lower() for a in record.get("generic_aliases") or []}
+        state = record.get("part_of") or record.get("jurisdiction")
+        if wanted in aliases and state in named:
+            fits.append((state != (main.id if main is not None else None), record.id, record))
+    return min(fits, key=lambda f: f[:2])[2] if fits else None
 
 
 def _personal(ctx, name: str) -> bool:
