@@ -225,3 +225,36 @@ def test_one_row_per_quotation_and_per_disputed_thing(seed_graph):
     assert code == 0 and len(quotes_csv.strip().splitlines()) - 1 == len(quoted)
     code, disputes_csv, _ = run("query", "disputes", seed_graph, "--format", "csv")
     assert code == 0 and len(disputes_csv.strip().splitlines()) - 1 == len(disputes)
+
+
+def test_a_failing_mapper_is_reported_and_left_out(tmp_path):
+    """A mapper bug on one article: a warning naming the file and mapper, the rest is built;
+    with --strict the build stops with exit 2 and writes nothing."""
+    from tipgraph.mappers import _REGISTRY, mapper
+
+    @mapper("crashing", after=("article",))
+    def crashing(ctx):
+        ctx.local("claim")
+        yield ctx.iri, ctx.iri, ctx.iri
+        raise ValueError("boom")
+
+    try:
+        out = tmp_path / "g.trig"
+        code, _, stderr = run("build", SEED, "-o", out, "--mapper", "article",
+                              "--mapper", "crashing", "--quiet")
+        assert code == 0 and out.exists()
+        assert "warning" in stderr and "crashing" in stderr and SEED.name in stderr
+        assert "boom" in stderr
+        from tipgraph.graphio import load_graph
+        from tipgraph.namespace import TGID
+
+        article = TGID["article/" + SEED.stem]
+        graph = load_graph(out)
+        assert (article, article, article) not in graph  # what the mapper wrote is taken back
+        assert (article, None, None) in graph  # the other mappers' facts are there
+        strict_out = tmp_path / "strict.trig"
+        code, _, stderr = run("build", SEED, "-o", strict_out, "--mapper", "article",
+                              "--mapper", "crashing", "--strict")
+        assert code == 2 and "crashing" in stderr and not strict_out.exists()
+    finally:
+        _REGISTRY.pop("crashing", None)

@@ -240,3 +240,10 @@ def test_dates_conform_to_the_shapes(tmp_path):
             "Report, released on 15 June, were debated in March 2024 and last year.")
     report = validate(build(tmp_path, body, meta={"date": "2024-07-03"}))
     assert report.conforms, report.text()
+
+
+def test_iso_date_in_the_prose(tmp_path):
+    graph = build(tmp_path, "The hearing was held on 2025-05-12 in Athens. A date like 05/06/2024 "
+                            "is ambiguous.")
+    values = {str(v) for v in graph.objects(None, TG.dateValue)}
+    assert "2025-05-12" in values

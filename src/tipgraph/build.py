@@ -31,22 +31,32 @@ def graph_iri(article: Article) -> URIRef:
 
 
 def map_article(article: Article, mappers: Iterable[str] | None = None,
-                entities_dir: str | None = None, lexicon_dir: str | None = None
+                entities_dir: str | None = None, lexicon_dir: str | None = None,
+                strict: bool = True, warn: Callable[[str], None] | None = None
                 ) -> list[tuple]:
-    """All triples the mappers find in one article, sorted and without duplicates."""
+    """All triples the mappers find in one article, sorted and without duplicates.
+
+    A mapper that fails raises :class:`MapperError` when ``strict``; otherwise what it wrote is
+    taken back, ``warn`` is told in one line, and the other mappers go on."""
     gazetteer = load_gazetteer(entities_dir)
     lexicon = load_lexicon(lexicon_dir)
     ctx = MappingContext(article, gazetteer, lexicon, get_recogniser(entities_dir, lexicon_dir))
     for spec in ordered(mappers):
         ctx.current_mapper = spec.name
+        kept = len(ctx.triples), len(ctx.mentions)
         try:
             for triple in spec.func(ctx) or ():
                 ctx.add(*triple)
         except TipgraphError:
             raise
         except Exception as exc:
-            raise MapperError(f"mapper '{spec.name}' failed: {type(exc).__name__}: {exc}",
-                              article.path) from exc
+            error = MapperError(f"mapper '{spec.name}' failed: {type(exc).__name__}: {exc}",
+                                article.path)
+            if strict:
+                raise error from exc
+            del ctx.triples[kept[0]:], ctx.mentions[kept[1]:]
+            if warn is not None:
+                warn(f"{error}; its facts are left out")
     ctx.finish()
     return sorted(set(ctx.triples))
 
@@ -61,8 +71,12 @@ def article_graph(article: Article, mappers: Iterable[str] | None = None) -> Gra
 
 
 def build_dataset(paths: Iterable[str | Path], mappers: Iterable[str] | None = None,
-                  progress: Callable[[Path], None] | None = None) -> Dataset:
-    """Read every article under ``paths`` and map each into its own named graph."""
+                  progress: Callable[[Path], None] | None = None, strict: bool = True,
+                  warn: Callable[[str], None] | None = None) -> Dataset:
+    """Read every article under ``paths`` and map each into its own named graph.
+
+    With ``strict=False`` a mapper that fails on an article is reported through ``warn`` and
+    left out for that article instead of stopping the build."""
     files = find_articles(list(paths))
     articles = [read_article(path) for path in files]
     seen: dict[str, Path] = {}
@@ -78,6 +92,6 @@ def build_dataset(paths: Iterable[str | Path], mappers: Iterable[str] | None = N
         if progress is not None:
             progress(article.path)
         graph = dataset.graph(graph_iri(article))
-        for triple in map_article(article, names):
+        for triple in map_article(article, names, strict=strict, warn=warn):
             graph.add(triple)
     return dataset

@@ -66,9 +66,12 @@ def cli():
                    "conform.")
 @click.option("--mapper", "mappers", multiple=True, metavar="NAME",
               help="Run only these mappers (repeatable; default: all).")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first mapper that fails on an article (default: warn, leave "
+                   "that mapper's facts out for that article, and go on).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_guard
-def build(paths, output, validate, mappers, quiet):
+def build(paths, output, validate, mappers, strict, quiet):
     """Build the graph of articles (files or folders of .txt, .md, .html).
 
     Example: tipgraph build data/articles -o out/graph.trig
@@ -81,7 +84,8 @@ def build(paths, output, validate, mappers, quiet):
     else:
         target, fmt = output / "graph.trig", "trig"
     progress = None if quiet else (lambda path: click.echo(f"mapping {path}", err=True))
-    dataset = build_dataset(paths, mappers or None, progress=progress)
+    warn = (lambda message: click.echo(f"tipgraph: warning: {message}", err=True))
+    dataset = build_dataset(paths, mappers or None, progress=progress, strict=strict, warn=warn)
     articles = sum(1 for _ in dataset.graphs()) - 1
     status = "not validated"
     if validate:

@@ -188,7 +188,9 @@ def _value(ctx, w: Words, m: re.Match) -> tuple[str, float, str] | None:
     text, kind = m.group(), m.lastgroup
     if kind in ("dmy", "mdy", "my", "numeric"):
         iso = parse_date_text(text)
-        ambiguous = kind == "numeric" and all(int(x) <= 12 for x in text.split("/")[:2])
+        # "05/06/2024" could be day/month or month/day; an ISO "2024-06-05" is not ambiguous
+        ambiguous = kind == "numeric" and "/" in text and all(
+            int(x) <= 12 for x in text.split("/")[:2])
         return (iso, 0.6 if ambiguous else 0.9, "full") if iso else None
     if kind in ("dm", "md"):
         parts = text.split()
