@@ -89,17 +89,44 @@ class ValidationReport:
 def validate(data: Graph | Dataset, shapes_path: str | Path | None = None) -> ValidationReport:
     """Validate ``data`` against the tipgraph shapes (or the shapes in ``shapes_path``).
 
-    A ``Dataset`` (or any context-aware graph) is validated as the union of all its graphs.
-    Raises ``ValidationError`` when the shapes or the ontology cannot be read or used; a graph that
-    does not conform is not an error, it gives a report with ``conforms`` false.
+    A ``Dataset`` (or any context-aware graph) is validated one named graph at a time: each
+    article's graph holds everything its facts refer to, so the shapes hold per article, and a
+    name two articles spell differently is not a conflict. Raises ``ValidationError`` when the
+    shapes or the ontology cannot be read or used; a graph that does not conform is not an error,
+    it gives a report with ``conforms`` false.
     """
     if not isinstance(data, Graph):
         raise TypeError(f"validate() needs an rdflib Graph or Dataset, not {type(data).__name__}")
-    graph = _union(data) if getattr(data, "context_aware", False) else data
-
     shapes_file = Path(shapes_path) if shapes_path is not None else project_file(SHAPES_FILE)
     shapes = _load_turtle(shapes_file, "shapes")
     ontology = _load_turtle(project_file(ONTOLOGY_FILE), "ontology")
+    if not getattr(data, "context_aware", False):
+        return _validate_one(data, shapes, ontology, shapes_file)
+    parts = [_validate_one(_copy(graph), shapes, ontology, shapes_file)
+             for graph in sorted(data.contexts(), key=lambda g: str(g.identifier))
+             if len(graph)]
+    if not parts:
+        return _validate_one(Graph(), shapes, ontology, shapes_file)
+    results = sorted((r for part in parts for r in part.results), key=_result_order)
+    return ValidationReport(conforms=all(p.conforms for p in parts), results=results,
+                            nodes_checked=sum(p.nodes_checked for p in parts))
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    bind_prefixes(copy)
+    for triple in graph:
+        copy.add(triple)
+    return copy
+
+
+def _result_order(r):
+    return (_SEVERITY_ORDER.get(r.severity, 9), r.focus_label, r.focus, r.path or "", r.message,
+            r.value or "")
+
+
+def _validate_one(graph: Graph, shapes: Graph, ontology: Graph, shapes_file: Path
+                  ) -> ValidationReport:
 
     try:
         with _prepared_queries():
@@ -122,8 +149,7 @@ def validate(data: Graph | Dataset, shapes_path: str | Path | None = None) -> Va
     namer = _Namer()
     results = [_result(results_graph, node, graph, namer)
                for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
-    results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.focus_label, r.focus,
-                                r.path or "", r.message, r.value or ""))
+    results.sort(key=_result_order)
     return ValidationReport(conforms=bool(conforms), results=results,
                             nodes_checked=_count_focus_nodes(graph, shapes, ontology))
 
