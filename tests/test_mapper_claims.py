@@ -529,3 +529,37 @@ def test_attribution_ending_the_sentence_owns_a_claim_inside_it(tmp_path):
     c = claim_with(g, "Shelters are seeing the same shift")
     assert c["claimant_name"] == "Danube Anti-Trafficking Forum"
     assert "said today" not in c["text"]
+
+
+# -- speakers with a place, first names, new reporting verbs ---------------------------------
+def test_unnamed_private_person_keeps_the_place(tmp_path):
+    g = article(tmp_path, "A kiln owner in Kasur, who agreed to speak only if he was not named, "
+                          "denied that his workers were bonded.")
+    c = claim_with(g, "his workers were bonded")
+    assert name(g, c["claimant"]) == "kiln owner in Kasur"
+
+
+def test_unnamed_official_keeps_the_possessed_body(tmp_path):
+    g = article(tmp_path, "An official at Italy's Interior Ministry, who was not authorised to "
+                          "speak publicly, denied that Italian funds reached detention centres.")
+    c = claim_with(g, "Italian funds reached detention centres")
+    assert name(g, c["claimant"]) == "official at Italy's Interior Ministry"
+
+
+def test_first_name_only_person_with_an_age(tmp_path):
+    g = article(tmp_path, "Kamal, 31, who asked to be identified only by his first name, has "
+                          "picked here for four seasons.",
+                '"They pay us when the season ends," he said.',
+                "Kamal says he will stay until the last crate is packed in June.")
+    c = claim_with(g, "They pay us when the season ends")
+    assert name(g, c["claimant"]) == "Kamal"
+    c = claim_with(g, "he will stay until the last crate")
+    assert name(g, c["claimant"]) == "Kamal"
+
+
+def test_blame_and_fault_report_claims(tmp_path):
+    g = article(tmp_path, "Dimitris Kalogeropoulos, a spokesperson for the association, said "
+                          "the survey was unfair. He blamed any abuses on a shortage of legal "
+                          "seasonal workers.")
+    c = claim_with(g, "blamed any abuses on a shortage")
+    assert name(g, c["claimant"]) == "Dimitris Kalogeropoulos"

@@ -292,3 +292,34 @@ def test_long_title_case_name_is_classified_by_its_head(tmp_path):
     ctx = MappingContext(read_article(path), load_gazetteer(), load_lexicon(), get_recogniser())
     assert ctx.classify_name("Ministry of Human Resources and Emiratisation",
                              "MediaOrganisation") == "GovernmentBody"
+
+
+def _found(text):
+    doc = parse(text)
+    return {(doc[c.start:c.end].text, c.kind) for c in get_recogniser()(doc)}
+
+
+@pytest.mark.parametrize("text,name,kind", [
+    ("The Libyan coast guard intercepted them.", "Libyan coast guard", "GovernmentBody"),
+    ("He said his office had asked the state congress for funds.", "state congress",
+     "GovernmentBody"),
+    ("She left after a raid by state police on the bar.", "state police", "GovernmentBody"),
+    ("Doctors and former detainees describe extortion.", "former detainees", "AffectedGroup"),
+    ("The guards hired him out, and armed groups sold people.", "armed groups", "ActorGroup"),
+    ("Fines imposed on kiln owners rose.", "kiln owners", "ActorGroup"),
+    ("They exploited refugees and asylum-seekers alike.", "asylum-seekers", "AffectedGroup"),
+    ("Mexican officials insist that their agents are catching more cases.", "Mexican officials",
+     "ActorGroup"),
+    ("The Global Emergency Trust Fund for Africa adopted a programme.",
+     "Global Emergency Trust Fund for Africa", "InternationalOrganisation"),
+    ("Data from the National Statistics Institute show it.", "National Statistics Institute",
+     "GovernmentBody"),
+])
+def test_described_bodies_groups_and_public_bodies(text, name, kind):
+    assert (name, kind) in _found(text)
+
+
+def test_provinces_named_without_their_level():
+    doc = parse("Kilns in Pakistan are concentrated in Punjab and Sindh.")
+    keys = {c.key for c in get_recogniser()(doc)}
+    assert {"punjab-pakistan", "sindh"} <= keys

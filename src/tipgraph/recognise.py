@@ -204,21 +204,29 @@ class Recogniser:
         modifiers = [m.lower() for m in groups_lex.get("affected_modifiers", [])]
         modifiers += [d.lower() for d in self.demonyms]
         heads_g = [h.lower() for h in groups_lex.get("affected_heads", [])]
-        single_heads = [h for h in heads_g if " " not in h]
-        multi_heads = [h for h in heads_g if " " in h]
+
+        def words_of(phrase: str) -> list[str]:
+            # as the tokenizer splits it: "asylum-seekers" is three tokens
+            return [t.lower_ for t in nlp_doc(phrase)]
+        single_heads = [h for h in heads_g if len(words_of(h)) == 1]
+        multi_heads = [h for h in heads_g if len(words_of(h)) > 1]
         mod = {"LOWER": {"IN": modifiers}, "OP": "+"}
         patterns = [[mod, {"LOWER": {"IN": single_heads}}]]
         for h in multi_heads:
-            patterns.append([mod] + [{"LOWER": w} for w in h.split()])
+            patterns.append([mod] + [{"LOWER": w} for w in words_of(h)])
         for h in groups_lex.get("affected_alone", []):
             words = h.lower().split()
             patterns.append([{"LOWER": w} for w in words] + [{"LOWER": "of"}, {"LOWER": {"IN": [
-                "trafficking", "exploitation", "forced", "human", "modern", "abuse", "slavery"]}},
-                {"LOWER": {"IN": ["labour", "labor", "trafficking", "slavery"]}, "OP": "?"}])
+                "trafficking", "exploitation", "forced", "human", "modern", "abuse", "slavery",
+                "labour", "labor", "sexual", "sex"]}},
+                {"LOWER": {"IN": ["labour", "labor", "trafficking", "slavery", "exploitation"]},
+                 "OP": "?"}])
         bare = groups_lex.get("affected_bare", [])
-        patterns += [[{"LOWER": w.lower()} for w in b.split()] for b in bare]
+        patterns += [[{"LOWER": w} for w in words_of(b)] for b in bare]
         self.pat.add("group:affected", patterns)
+        # "the Libyan coast guard": a state's demonym describes its body as well
         body_mods = [m.lower() for m in groups_lex.get("body_modifiers", [])]
+        body_mods += [d.lower() for d in self.demonyms]
         body_patterns = []
         for head in groups_lex.get("body_heads", []):
             words = [{"LOWER": w} for w in head.lower().split()]
@@ -228,7 +236,7 @@ class Recogniser:
                                   {"LOWER": {"IN": body_mods}, "OP": "*"}] + words)
         self.pat.add("body:GovernmentBody", body_patterns)
         speaking = groups_lex.get("speaking_groups", [])
-        self.pat.add("group:speaking", [[{"LOWER": w.lower()} for w in s.split()] for s in speaking])
+        self.pat.add("group:speaking", [[{"LOWER": w} for w in words_of(s)] for s in speaking])
         self.pat.add("demonym:official", [[{"ORTH": {"IN": sorted(self.demonyms)}}]])
 
     # -- matching -------------------------------------------------------------------------
@@ -377,6 +385,8 @@ class Recogniser:
             span = doc[start:end]
             if kind == "GovernmentBody" and self._international(span.text):
                 kind = "InternationalOrganisation"
+            elif kind == "CivilSocietyOrganisation":
+                kind = self._public_body(doc, start, end, kind)
             return Candidate(start, end, kind, "pattern", priority=1)
         if family == "company":
             start = _strip_leading(doc, start, end, openers)
@@ -427,8 +437,11 @@ class Recogniser:
             return Candidate(s, e, "Person", "pattern", priority=0,
                              extra={"honorific": doc[start].text if kind == "honorific" else None})
         if family == "body":
-            if doc[start].is_title and start > 0 and not doc[start - 1].is_sent_end:
+            if doc[start].is_title and start > 0 and not doc[start - 1].is_sent_end and \
+                    doc[start].text not in self.demonyms:
                 return None  # a capitalised name is left to the name patterns
+            if not any(doc[i].is_lower for i in range(start + 1, end)):
+                return None  # "Libyan Coast Guard": a name, left to the name patterns
             return Candidate(start, end, "GovernmentBody", "pattern", priority=0,
                              extra={"described": True})
         if family == "group":
@@ -450,6 +463,11 @@ class Recogniser:
                       groups.get("government_nouns", [])}
             if entity is None or end >= len(doc) or doc[end].lower_ not in follow:
                 return None  # a demonym alone ("Thai fishers") is not the state
+            officials = {w.lower() for w in groups.get("official_nouns", [])}
+            if doc[end].lower_ in officials:
+                # "Mexican officials": a group speaking for the state
+                return Candidate(start, end + 1, "ActorGroup", "demonym", None, priority=3,
+                                 extra={"state": entity.id, "state_end": end})
             return Candidate(start, end, "State", "demonym", entity.id, priority=2)
         return None
 
@@ -493,6 +511,21 @@ class Recogniser:
         """A capital names its government unless it is a place: "in Bangkok", "to Doha"."""
         places = self.lexicon.get("references", {}).get("locative_prepositions", [])
         return start == 0 or doc[start - 1].lower_ not in places
+
+    def _public_body(self, doc, start: int, end: int, kind: str) -> str:
+        """A name with a civil-society head may be a public body: "EU Emergency Trust Fund",
+        "UN Fact-Finding Mission" (heads that international bodies use, with an international
+        marker) are international; "National Migration Institute", "Federal Institute of ..."
+        (a head that states use, opened by a word of the state) are government bodies."""
+        heads = self.lexicon.get("heads", {})
+        words = [t.text for t in doc[start:end]]
+        if any(w in heads.get("international_heads", []) for w in words) and \
+                self._international(" ".join(words)):
+            return "InternationalOrganisation"
+        if words[0] in heads.get("state_markers", []) and \
+                any(w in heads.get("state_heads", []) for w in words[1:]):
+            return "GovernmentBody"
+        return kind
 
     def _international(self, text: str) -> bool:
         markers = self.lexicon.get("heads", {}).get("international_markers", [])

@@ -78,6 +78,7 @@ class NewEntity:
     how: str = "pattern"
 
 
+_FIRST_NAME_AGE = re.compile(r"\b([A-Z][a-z]+), (?:now |aged )?\d{1,2},")
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]")  # 'J.R.M'
 
 
@@ -247,7 +248,10 @@ class SpeakerParser:
                 return f.speaker
         things = ("Statute", "Bill", "Treaty", "Protocol", "Declaration") if "Report" in kinds \
             else ()
+        first = self._first_name_before(at) if "Person" in kinds else None
         for m in reversed(self.ctx.mentions_of(*kinds, *things)):
+            if first is not None and first.start >= m.end:
+                break
             if m.end <= at and here - self.ctx.sentence_index(m.start) <= 2 \
                     and not self.inside_quote(m.start) and self.ctx.in_prose(m.start):
                 if m.ref.kind in things:
@@ -255,7 +259,25 @@ class SpeakerParser:
                 how = "named" if m.how != "reference" else "reference"
                 return Speaker(m.ref, m.start, m.end, how, min(CONFIDENCE[how], m.confidence),
                                self.speaks_for(m.ref))
-        return None
+        return first
+
+    def _first_name_before(self, at: int) -> Speaker | None:
+        """A person known by a first name alone, introduced with an age within the two
+        sentences before: 'Kamal, 31, who asked to be identified only by his first name'."""
+        here = self.ctx.sentence_index(at)
+        found = None
+        for m in _FIRST_NAME_AGE.finditer(self.text, 0, at):
+            if here - self.ctx.sentence_index(m.start()) > 2 or self.inside_quote(m.start()) \
+                    or m.group(1).lower() in STOP_WORDS or not self.ctx.in_prose(m.start()):
+                continue
+            if any(x.start < m.end(1) and m.start(1) < x.end for x in self.ctx.mentions):
+                continue
+            found = m
+        if found is None:
+            return None
+        start, stop = found.span(1)
+        ref = NewEntity("Person", found.group(1), span=(start, stop))
+        return Speaker(ref, start, stop, "name", CONFIDENCE["name"])
 
     def _officials_at(self, i: int, limit):
         """'Officials maintain ...': officials of the state the article is about."""
@@ -502,6 +524,7 @@ class SpeakerParser:
         head = self.toks[words[-1]]
         last = end if end > words[-1] + 1 and self.toks[words[-1] + 1].low in \
             self.words.body_prepositions else words[-1] + 1
+        last = self._place_tail(head, last, end)
         name = self.text[self.toks[words[0]].start:self.toks[last - 1].end]
         key = slugify(f"{head.text} {body.key}" if body is not None else name)
         title = head.text if head.low not in self.words.private or head.low in self.words.roles \
@@ -513,6 +536,29 @@ class SpeakerParser:
                         span=(det.start, stop), how="unnamed")
         return Speaker(ref, det.start, stop, "unnamed", CONFIDENCE["unnamed"], body,
                        role=head.low)
+
+    def _place_tail(self, head, last: int, end: int) -> int:
+        """Where the name of an unnamed person ends: a private person with the place that
+        tells them apart ('a kiln owner in Kasur'), or the whole of a possessed body ('an
+        official at Italy's Interior Ministry')."""
+        k = last
+        if last == end and self.toks[last - 1] is head and head.low in self.words.private \
+                and k + 1 < len(self.toks) and self.toks[k].low == "in" \
+                and self.toks[k + 1].is_title:
+            k += 1
+        elif not (last == end and end < len(self.toks) and self.toks[end].low in ("'s", "’s")
+                  and self.toks[end - 1] is not head):
+            return last
+        while k < len(self.toks) and k - last < 8:
+            tok = self.toks[k]
+            if tok.is_title and tok.text.replace("-", "").isalpha():
+                k += 1
+            elif tok.low in ("'s", "’s") and k + 1 < len(self.toks) \
+                    and self.toks[k + 1].is_title:
+                k += 1
+            else:
+                break
+        return k if k > last + 1 else last
 
     def _document_at(self, i: int, limit):
         """'a survey published on Friday by X', 'A review of 500 statements by X': the author."""
@@ -582,6 +628,7 @@ class SpeakerParser:
         researcher, said')."""
         run = self._title_run(i, limit)
         if not run or (len(run) == 1 and not self._apposed_person(run[0] + 1)
+                       and self._apposed_age(run[0] + 1, run[0] + 5) is None
                        and self._known_name(self.toks[run[0]].text) is None):
             return None
         end = run[-1] + 1
@@ -630,7 +677,11 @@ class SpeakerParser:
         if len(firsts) == 1:
             return firsts[0]  # 'Mirela' after 'Mirela Kovačević'
         if " " not in text:
-            return None
+            if low in STOP_WORDS or not text[:1].isupper():
+                return None
+            orgs = [r for r in entities if r.kind in ORG_KINDS and not r.local
+                    and r.name.lower().startswith(low + " ")]
+            return orgs[0] if len(orgs) == 1 else None  # 'Mitti' after 'Mitti Labour ...'
         for ref in entities:
             if ref.kind in ORG_KINDS and ref.name.lower().startswith(low + " "):
                 return ref
@@ -646,7 +697,8 @@ class SpeakerParser:
 
     def _looks_like_person(self, run: list[int], end: int) -> bool:
         toks = [self.toks[k] for k in run]
-        if len(toks) == 1 and self._apposed_person(end) and toks[0].low not in STOP_WORDS:
+        if len(toks) == 1 and toks[0].low not in STOP_WORDS and (
+                self._apposed_person(end) or self._apposed_age(end, end + 4) is not None):
             return True
         if not 2 <= len(toks) <= 3 or any(t.low in STOP_WORDS for t in toks):
             return False

@@ -390,6 +390,13 @@ class MappingContext:
         if kind in ACTOR_KINDS:
             self.add(iri, RDF.type, PROV.Agent)
         self.add(iri, SCHEMA.name, Literal(name))
+        if record is not None:
+            # every name the gazetteer knows it by, so that a search for "Palermo Protocol"
+            # finds the Protocol to Prevent, Suppress and Punish Trafficking in Persons
+            for alias in record.aliases:
+                if alias != name and (iri, alias) not in self._alt_labels:
+                    self._alt_labels.add((iri, alias))
+                    self.add(iri, SKOS.altLabel, Literal(alias))
         if kind == "Tier":
             self.add(iri, SKOS.prefLabel, Literal(name, lang="en"))
         return ref

@@ -66,10 +66,21 @@ def jurisdiction_of(ctx, mention, fallback: bool = True):
     if nearest is not None:
         return nearest, 0.6
     if fallback:
-        salient = ctx.salient("State")
+        salient = _salient_state(ctx)
         if salient is not None:
             return salient, 0.5
     return None, 0.0
+
+
+def _salient_state(ctx):
+    """The state the article names most often, provinces left out when a country is named."""
+    states = [m for m in ctx.mentions_of("State") if not _subdivision(ctx, m.ref.record)]
+    if not states:
+        return ctx.salient("State")
+    counts = {}
+    for m in states:
+        counts.setdefault(m.ref.iri, [0, m.start, m.ref])[0] += 1
+    return min(counts.values(), key=lambda v: (-v[0], v[1]))[2]
 
 
 def _state_before(ctx, mention, states):
@@ -77,8 +88,18 @@ def _state_before(ctx, mention, states):
     itself as a reformer. Federal Decree-Law No. 33 of 2021 ...". Laws named by description
     ("a draft cybercrime law") are left to the state the article is about."""
     start = ctx.text.rfind("\n", 0, mention.start) + 1
-    before = [m for m in states if start <= m.start and m.end <= mention.start]
+    before = [m for m in states if start <= m.start and m.end <= mention.start
+              and not _subdivision(ctx, m.ref.record)]
     return before[-1].ref if before else None
+
+
+def _subdivision(ctx, record) -> bool:
+    """A province or federated state of a country (part of a state, without a country code of
+    its own): "in Punjab and Sindh" near a national law does not make it a provincial law."""
+    if record is None or record.get("iso3166") or not record.get("part_of"):
+        return False
+    parent = ctx.gazetteer.get(record.get("part_of"))
+    return parent is not None and parent.kind == "State"
 
 
 def _demonym_state(ctx, span):
