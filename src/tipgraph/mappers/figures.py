@@ -371,8 +371,17 @@ def _extend_amount(doc, f: Fig, w: Words) -> Fig:
     return f
 
 
-def _iso(ref) -> str | None:
-    return ref.record.get("iso3166") if ref is not None and ref.record else None
+def _iso(ref, ctx=None) -> str | None:
+    """The ISO 3166 code of a state; a province or federal state has its country's."""
+    record = ref.record if ref is not None else None
+    for _ in range(3):  # a subdivision -> its country
+        if record is None:
+            return None
+        if record.get("iso3166"):
+            return record.get("iso3166")
+        parent = record.get("part_of")
+        record = ctx.gazetteer.get(parent) if ctx is not None and parent else None
+    return None
 
 
 def _sentence_states(ctx, char: int) -> list[str]:
@@ -388,19 +397,19 @@ def _sentence_states(ctx, char: int) -> list[str]:
     for m in ctx.mentions_in(sent.start, sent.end):
         distance = abs(m.start - char)
         if m.ref.kind == "State":
-            ranked.append((0, distance, _iso(m.ref)))
+            ranked.append((0, distance, _iso(m.ref, ctx)))
             continue
         for rank, prop in ((1, TG.jurisdiction), (2, TG.partOf)):
             target = links.get((m.ref.iri, prop))
             ref = ctx.entities.get(target) if target is not None else None
             if ref is not None and ref.kind == "State":
-                ranked.append((rank, distance, _iso(ref)))
+                ranked.append((rank, distance, _iso(ref, ctx)))
     return [iso for _, _, iso in sorted(ranked) if iso]
 
 
 def _amounts(ctx, w: Words, cur: Currencies, matches) -> list[Fig]:
     doc = ctx.doc
-    salient = _iso(ctx.salient("State"))
+    salient = _iso(ctx.salient("State"), ctx)
     found = {}
     for label, s, _ in matches:
         if label == "MONEY" and ctx.in_prose(doc[s].idx):
