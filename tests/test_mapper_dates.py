@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
 from tipgraph.article import read_article
-from tipgraph.build import article_graph
 from tipgraph.gazetteer import load_gazetteer, load_lexicon
 from tipgraph.mappers import ordered
 from tipgraph.mappers.context import MappingContext
@@ -18,21 +16,15 @@ from tipgraph.namespace import OA, SCHEMA, TG, TGID
 from tipgraph.recognise import get_recogniser
 from tipgraph.validate import validate
 
+from helpers import graph_of, write_article  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "articles" / "000_df495ebb58d21c9e.txt"
 SNSO = TGID["law/safeguarding-national-security-ordinance"]
 
 
 def write(tmp_path, body: str, meta: dict | None = None, name: str = "t1") -> Path:
-    path = tmp_path / f"{name}.txt"
-    path.write_text(f"Test article on trafficking dates\n\n{body}\n", encoding="utf-8")
-    if meta:
-        (tmp_path / f"{name}.meta.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
-    return path
-
-
-def graph_of(path: Path) -> Graph:
-    return article_graph(read_article(path))
+    return write_article(tmp_path, body, meta, name, title="Test article on trafficking dates")
 
 
 def build(tmp_path, body: str, meta: dict | None = None) -> Graph:

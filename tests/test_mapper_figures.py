@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
@@ -20,20 +19,14 @@ from tipgraph.namespace import OA, SCHEMA, TG, TGID
 from tipgraph.recognise import get_recogniser
 from tipgraph.validate import validate
 
+from helpers import graph_of, write_article  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "articles" / "000_df495ebb58d21c9e.txt"
 
 
 def write(tmp_path, body: str, meta: dict | None = None, name: str = "t1") -> Path:
-    path = tmp_path / f"{name}.txt"
-    path.write_text(f"Test article on trafficking figures\n\n{body}\n", encoding="utf-8")
-    if meta:
-        (tmp_path / f"{name}.meta.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
-    return path
-
-
-def graph_of(path: Path) -> Graph:
-    return article_graph(read_article(path))
+    return write_article(tmp_path, body, meta, name, title="Test article on trafficking figures")
 
 
 def build(tmp_path, body: str, meta: dict | None = None) -> Graph:

@@ -1,0 +1,25 @@
+"""Small articles written for a test, and their graphs (shared by the mapper tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from rdflib import Graph
+
+from tipgraph.article import read_article
+from tipgraph.build import article_graph
+
+
+def write_article(tmp_path: Path, body: str, meta: dict | None = None, name: str = "t1",
+                  title: str = "Test article on trafficking") -> Path:
+    """``tmp_path/NAME.txt`` with a title line and ``body``, and a sidecar when ``meta``."""
+    path = tmp_path / f"{name}.txt"
+    path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    if meta:
+        (tmp_path / f"{name}.meta.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+    return path
+
+
+def graph_of(path: Path) -> Graph:
+    return article_graph(read_article(path))
