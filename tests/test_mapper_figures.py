@@ -11,7 +11,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
 from tipgraph.article import read_article
-from tipgraph.build import article_graph, map_article
+from tipgraph.build import map_article
 from tipgraph.gazetteer import load_gazetteer, load_lexicon
 from tipgraph.mappers import ordered
 from tipgraph.mappers.context import MappingContext
