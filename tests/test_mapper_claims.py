@@ -126,7 +126,7 @@ def test_unnamed_spokesperson_speaks_for_the_ministry(tmp_path):
     ministry = claim_with(g, "rejected the survey")["claimant"]
     assert name(g, ministry) == "Ministry of Labour"
     assert (person, RDF.type, TG.Person) in g
-    assert str(person).startswith(str(TGID[f"article/claims_case/person/"]))
+    assert str(person).startswith(str(TGID["article/claims_case/person/"]))
     assert name(g, person) == "ministry spokesperson"
     assert str(g.value(person, SCHEMA.jobTitle)) == "spokesperson"
     assert g.value(person, TG.speaksFor) == ministry
