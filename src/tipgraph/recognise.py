@@ -302,7 +302,7 @@ class Recogniser:
         return min(rivals, key=lambda c: c.key)
 
     def _prefixed(self, doc, found: list[Candidate]) -> list[Candidate]:
-        """"the UN Palermo Protocol": a pattern name that is a known name behind an organisation's
+        """"the UN Smuggling Protocol": a pattern name that is a known name behind an organisation's
         short name is the known entity (the prefix stays in the mention)."""
         prefixes = {p for p in self.lexicon.get("heads", {}).get("organisation_prefixes", [])}
         known = [c for c in found if c.how == "gazetteer" and c.key]
@@ -483,7 +483,7 @@ class Recogniser:
         return start
 
     def _officials(self, doc, found: list[Candidate]) -> list[Candidate]:
-        """"Hong Kong officials", "Thai authorities": a group that speaks for the state;
+        """"Malaysian officials", "Thai authorities": a group that speaks for the state;
         "the Thai government": the state itself."""
         groups = self.lexicon.get("groups", {})
         officials = {w.lower() for w in groups.get("official_nouns", [])}
@@ -556,7 +556,7 @@ def _headline_tokens(doc) -> set[int]:
 
 
 def _located(doc, start: int, end: int, places) -> bool:
-    """"the Single Competent Authority in the Home Office", "the ... Ordinance in Hong Kong":
+    """"the Single Competent Authority in the Home Office", "the ... Ordinance in Malaysia":
     "in the" or "in" before a state places a name somewhere; names themselves say "Trafficking
     in Persons" without an article."""
     return any(doc[i].lower_ == "in" and (doc[i + 1].lower_ == "the" or i + 1 in places)

@@ -145,7 +145,7 @@ class SpeakerParser:
         return self.parse(k, limit)
 
     def _mention_at(self, i: int, limit):
-        """An entity another mapper found here ("the ministry", "Hong Kong officials", "the
+        """An entity another mapper found here ("the ministry", "Malaysian officials", "the
         Home Office's own statistics"), with the body it speaks for."""
         tok = self.toks[i]
         found = self._mentions_at.get(tok.start, [])

@@ -132,7 +132,7 @@ def map_actors(ctx):
         if not ctx.in_prose(start):
             continue
         if cand.kind in local_kinds and cand.extra.get("state"):
-            # "Hong Kong officials": a group speaking for the state, which is named too.
+            # "Malaysian officials": a group speaking for the state, which is named too.
             ref = ctx.entity(cand.kind, ctx.text[start:end], local=True)
             state = ctx.entity("", "", record=ctx.gazetteer[cand.extra["state"]])
             s_end = ctx.char_span(cand.start, cand.extra["state_end"])[1]

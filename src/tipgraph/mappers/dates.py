@@ -2,7 +2,7 @@
 "since 2017", and the ones the reader places from the article's own date ("released on 24
 June", "last June", "in March", "last year", "on Sunday").
 
-A year that is part of a name ("the 2024 Trafficking in Persons Report", "Act 2015", "Protocol
+A year that is part of a name ("the 2023 Global Slavery Index", "Act 2015", "Protocol
 of 2014", "the 2003 law") or a fiscal period ("fiscal year 2025", "FY2024", "2024-25") is not a
 date here: names belong to their entities and fiscal periods to the figures they qualify.
 
@@ -40,7 +40,7 @@ COORDINATED = re.compile(r"^\s*(?:,|and|or|,\s*and|and\s+in|to|-|–)\s*$")
 
 GROUPS = {"law": ("Statute", "Constitution", "Bill", "ConstitutionalProvision"),
           "instrument": INSTRUMENT_KINDS, "report": ("Report", "ReportSeries")}
-# Kinds whose names may hold a year ("Act 2015", "2024 Trafficking in Persons Report").
+# Kinds whose names may hold a year ("Act 2015", "2023 Global Slavery Index").
 NAMED_KINDS = GROUPS["law"] + GROUPS["instrument"] + GROUPS["report"]
 # The entity kinds each dated property applies to, and its value's required precision.
 PROPERTIES = {"dateEnacted": (TG.dateEnacted, ("Statute", "Constitution"), 4, "date_enacted"),

@@ -1,6 +1,6 @@
 """Figures: the sums of money (tg:MonetaryAmount) and the counts (tg:Count) an article states.
 
-An amount is a number with a currency written before it ("HK$77 million", "RM100,000",
+An amount is a number with a currency written before it ("RM 77 million", "RM100,000",
 "USD 2bn") or after it ("250 million baht", "eight thousand dollars"); the currency comes from
 data/entities/currencies.yaml. A form several currencies share ("$") takes the currency of the
 state the article is about when that currency lists the form (an ISO 4217 code begins with its
@@ -13,9 +13,9 @@ Years, dates, labels ("Tier 2", "Article 23", "No. 188"), ages and durations are
 Each figure gets, when the sentence gives them: its period (a fiscal year, a year, "the
 previous fiscal year" resolved against the period it is compared with, "a month"), its purpose
 (the phrase after "towards", "for", "on" ..., or the noun it is linked to: "a fine of up to
-RM100,000"), its owner (tg:figureOf: "Hong Kong's allocation of", "the ministry had set aside",
+RM100,000"), its owner (tg:figureOf: "Malaysia's allocation of", "the ministry had set aside",
 else for a budget the article's state) and the earlier figure it is compared with
-(tg:previousFigure: "an increase from HK$62 million"), which inherits what it lacks. All the
+(tg:previousFigure: "an increase from RM 62 million"), which inherits what it lacks. All the
 words come from data/lexicon/figures.yaml.
 """
 
@@ -340,7 +340,7 @@ def _amount(doc, s: int, w: Words, cur: Currencies, state_iso: str | None) -> Fi
     """Read the amount whose match starts at token ``s``: currency, number, scale."""
     i, glued, resolved = s, None, None
     m = cur.glued.match(doc[s].text) if cur.glued is not None else None
-    if doc[s].text in cur.symbols:                      # "HK$" "77" "million"
+    if doc[s].text in cur.symbols:                      # "US$" "77" "million"
         resolved, i = cur.resolve_symbol(doc[s].text, state_iso), s + 1
     elif m:                                             # "RM100,000"
         resolved, glued, i = cur.resolve_symbol(m["sym"], state_iso), m["num"], s + 1
@@ -1048,7 +1048,7 @@ def _later_marker(ctx, f: Fig, w: Words, i: int, limit: int, blocked: set[int],
 
 
 def _owner_from_np(ctx, f: Fig, np: tuple[int, int], w: Words) -> None:
-    """"Hong Kong's allocation of": the possessor owns the amount; "its"/"their": the subject."""
+    """"Malaysia's allocation of": the possessor owns the amount; "its"/"their": the subject."""
     doc, k = ctx.doc, np[0]
     if k - 1 < 0:
         return
@@ -1143,7 +1143,7 @@ def _comparable(a: Fig, b: Fig) -> bool:
 
 
 def _compare(doc, figs: list[Fig], w: Words, periods_at: dict[int, Period]) -> None:
-    """"an increase from HK$62 million", "up from 210 million baht": the figure after the
+    """"an increase from RM 62 million", "up from 210 million baht": the figure after the
     marker is the earlier one; "from X to Y": X is the earlier one of Y."""
     for i, b in enumerate(figs):
         floor = doc[b.tok].sent.start

@@ -2,7 +2,7 @@
 
 Besides naming them, an article may say what a protocol supplements ("supplementing the UN
 Convention against Transnational Organized Crime") or where an instrument does not apply ("the
-Protocol does not apply to Hong Kong"); both are recorded with the sentence they come from.
+Protocol does not apply to the territory"); both are recorded with the sentence they come from.
 """
 
 from __future__ import annotations

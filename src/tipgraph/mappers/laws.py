@@ -1,9 +1,9 @@
 """Laws: statutes and ordinances, constitutions and their articles, proposed bills.
 
 A law's jurisdiction comes from the gazetteer, from a state named with it ("Thailand's
-Anti-Trafficking Act", "the Hong Kong National Security Law"), or - with low confidence - from
+Anti-Trafficking Act", "the Malaysia Anti-Trafficking Act"), or - with low confidence - from
 the state the article is mostly about. A year in the name ("Act 2015", "Act of 2000") is its
-date. "Article 23 of Hong Kong's Basic Law" becomes a provision that is part of the law, and
+date. "Article 6 of Malaysia's Federal Constitution" becomes a provision that is part of the law, and
 "X under Article 23" records what X was enacted under.
 """
 

@@ -1,5 +1,5 @@
 """Ratings: the tier a report edition gives a state ("the 2021 report downgraded Malaysia to
-Tier 3", "The rating of Hong Kong at Tier 2 (Watch List)", "Thailand remained on Tier 2").
+Tier 3", "The rating of Malaysia at Tier 3", "Thailand remained on Tier 2").
 
 Each tier named in the prose is read in its clause (the sentence cut at "and", "but", "before"
 ...; the words are in ``data/lexicon/ratings.yaml``). The tier is a placement when a preposition,
@@ -196,7 +196,7 @@ def _scheme_name(ctx, record, scheme_id: str) -> str:
 
 
 def _is_previous(ctx, mention, sentence, words: _Words) -> bool:
-    """ "from the Watch List", "off the watch list", "after two years on the Watch List"."""
+    """ "from Tier 3", "off Tier 3", "after two years on Tier 3"."""
     before = _before(ctx, sentence, mention.start)
     return _ends_with(before, words.previous) or _ends_with(before, words.previous_phrases)
 
@@ -548,7 +548,7 @@ def _same_tier_anchors(ctx, sentence, current, words):
 
 def _previous_for(span, clause, clauses, previous, current):
     """The "from" tier of the clause; one in a clause with no tier of its own belongs to the
-    nearest tier before it ("... to Tier 2 after two years on the Watch List")."""
+    nearest tier before it ("... to Tier 2 after two years on Tier 3")."""
     mine = [m for m in previous if clause[0] <= m.start < clause[1]]
     if mine:
         return min(mine, key=lambda m: abs(m.start - span[0]))
@@ -626,8 +626,8 @@ def _key(ctx, subject: EntityRef, report: EntityRef):
 
 
 def _imply_earlier(ctx, ratings: list[_Rating]) -> None:
-    """A previous tier is the tier of the edition before: "upgraded Vietnam from the Tier 2
-    Watch List to Tier 2" in the 2024 report gives Vietnam the Watch List in 2023 (with lower
+    """A previous tier is the tier of the edition before: "upgraded Vietnam from Tier 3 to
+    Tier 2" in the 2024 report gives Vietnam Tier 3 in 2023 (with lower
     confidence) when the article states no 2023 rating. A tier the article says an edition took a
     subject off ("the 2023 report had lifted the country off Tier 3") is that rating's previous
     tier, and implies the edition before in turn."""

@@ -1,6 +1,6 @@
-"""Reports: a series (the Trafficking in Persons Report) and its editions (the 2024 report).
+"""Reports: a series (the Global Slavery Index) and its editions (the 2024 report).
 
-A year written next to a series name ("the 2024 Trafficking in Persons Report", "Global
+A year written next to a series name ("the 2023 Global Slavery Index", "Global
 Slavery Index 2023") makes an edition, part of the series, with the series' publisher. A series
 named without a year, and "the report", point to the edition the article speaks of when it names
 exactly one edition of that series.

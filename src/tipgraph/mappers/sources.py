@@ -8,7 +8,7 @@ articles is one node. Authors and publishers become actors: a known entity when 
 lists the name, else a person for a personal name (authors only), else an organisation of the
 kind its head word gives. A title or container that names a report edition links the source to
 it: ``schema:exampleOfWork`` when the source is the edition itself, ``schema:isPartOf`` when it
-is a chapter of it ("2024 Trafficking in Persons Report: Thailand") or an edition of a series,
+is a chapter of it ("2023 Global Slavery Index: Thailand") or an edition of a series,
 ``schema:about`` when the title only mentions it.
 """
 
@@ -103,7 +103,7 @@ def publisher_actor(ctx, name: str):
 # ------------------------------------------------------------------------------ reports
 
 def report_named(ctx, name: str):
-    """The report edition (or series) a name is: "2024 Trafficking in Persons Report",
+    """The report edition (or series) a name is: "2023 Global Slavery Index",
     "Global Report on Trafficking in Persons 2024", "The Global Slavery Index 2023"."""
     name = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
     record = ctx.gazetteer.find(name, "Report", "ReportSeries")
