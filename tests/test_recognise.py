@@ -323,3 +323,32 @@ def test_provinces_named_without_their_level():
     doc = parse("Kilns in Pakistan are concentrated in Punjab and Sindh.")
     keys = {c.key for c in get_recogniser()(doc)}
     assert {"punjab-pakistan", "sindh"} <= keys
+
+
+def _laws_of(tmp_path, body):
+    from helpers import graph_of, write_article
+    from tipgraph.namespace import SCHEMA, TG
+
+    graph = graph_of(write_article(tmp_path, body, name="laws"))
+    out = {}
+    for law in set(graph.subjects(TG.jurisdiction, None)):
+        out[str(graph.value(law, SCHEMA.name))] = (
+            str(graph.value(graph.value(law, TG.jurisdiction), SCHEMA.name)),
+            str(graph.value(law, TG.dateEnacted) or ""))
+    return out
+
+
+def test_unnamed_constitution_is_the_states_own(tmp_path):
+    laws = _laws_of(tmp_path, "Brick kilns in Pakistan still hold families in debt. Pakistan "
+                              "passed a law. Article 11 of the Constitution prohibits slavery.")
+    provision = next(n for n in laws if n.startswith("Article 11"))
+    assert laws[provision][0] == "Pakistan"
+
+
+def test_act_numbers_give_year_and_jurisdiction(tmp_path):
+    laws = _laws_of(tmp_path, "Greece applies Law 4198/2013 on trafficking, and the European Union "
+                              "adopted the Employer Sanctions Directive 2009/52/EC years ago.")
+    greek = next(n for n in laws if n.startswith("Law 4198"))
+    assert laws[greek] == ("Greece", "2013")
+    directive = next(n for n in laws if "Directive" in n)
+    assert laws[directive][0] == "European Union"

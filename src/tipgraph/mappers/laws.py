@@ -225,7 +225,8 @@ def _generic(ctx) -> list:
 
 
 _YEAR_IN_NAME = re.compile(r"(?:\b(?:of|Act|Law|Ordinance|Code|Decree|Bill)\s+|,\s*|^)"
-                           r"(1[89]\d\d|20\d\d)\b(?!\s*(?:Trafficking|Report))|\b(1[89]\d\d|20\d\d)/\d+")
+                           r"(1[89]\d\d|20\d\d)\b(?!\s*(?:Trafficking|Report))|\b(1[89]\d\d|20\d\d)/\d+"
+                           r"|\b\d+/(1[89]\d\d|20\d\d)\b")
 # "Act B.E. 2551 (2008)", "Constitution ..., 1999", "Act (2015)" just after the name.
 _YEAR_AFTER = re.compile(r"^\s*(?:B\.\s?E\.\s*)?(?:\d{4}\s*)?\((1[89]\d\d|20\d\d)\)|^,\s*(1[89]\d\d|20\d\d)\b")
 
@@ -236,12 +237,45 @@ def _year_of(ctx, law):
         return None, (0, 0)
     match = _YEAR_IN_NAME.search(ctx.text[law.start:law.end])
     if match:
-        return match.group(1) or match.group(2), (law.start, law.end)
+        return match.group(1) or match.group(2) or match.group(3), (law.start, law.end)
     after = _YEAR_AFTER.match(ctx.text[law.end:law.end + 24])
     if after:
         year = after.group(1) or after.group(2)
         return year, (law.start, law.end + after.end())
     return None, (0, 0)
+
+
+def _the_constitution(ctx) -> list:
+    """"the Constitution" with nothing named before it: the constitution of the state the
+    article is about (the gazetteer's entry when it has one)."""
+    named = {m.start for m in ctx.mentions}
+    state = ctx.salient("State")
+    while state is not None and state.record is not None and not state.record.get("iso3166") \
+            and ctx.gazetteer.get(state.record.get("part_of")) is not None:
+        state = ctx.entity("", "", record=ctx.gazetteer.get(state.record.get("part_of")))
+    found = []
+    for token in ctx.doc:
+        if token.text != "Constitution" or token.idx in named or not ctx.in_prose(token.idx) \
+                or token.i == 0 or ctx.doc[token.i - 1].lower_ != "the" or state is None:
+            continue
+        nxt = ctx.doc[token.i + 1] if token.i + 1 < len(ctx.doc) else None
+        if nxt is not None and nxt.lower_ == "of":
+            continue  # "the Constitution of X" is a name, matched elsewhere
+        record = next((e for e in ctx.gazetteer.by_kind("Constitution")
+                       if e.get("jurisdiction") == state.key), None)
+        ref = ctx.entity("", "", record=record) if record is not None else ctx.entity(
+            "Constitution", f"Constitution of {state.name}", key=f"{state.key}-constitution")
+        found.append(ctx.mention(ref, token.idx, token.idx + len(token), 0.6, "reference"))
+    return found
+
+
+def _jurisdiction_marker(ctx, law):
+    """An EU act's number says whose it is: "Directive 2011/36/EU", "Regulation (EU) 2024/1"."""
+    for marker, key in (ctx.lexicon.get("laws", {}).get("jurisdiction_markers") or {}).items():
+        written = ctx.text[law.start:law.end + len(marker)]  # "2009/52" + "/EC"
+        if marker in written and ctx.gazetteer.get(key) is not None:
+            return ctx.entity("", "", record=ctx.gazetteer[key])
+    return None
 
 
 @mapper("laws", after=("actors",))
@@ -251,6 +285,7 @@ def map_laws(ctx):
     laws = laws + _generic(ctx)
     # "the 2003 law" when no law of 2003 was named: a law of its own
     laws += [m for m in ctx.resolve_references(LAW_KINDS) if m.how == "pattern"]
+    laws += _the_constitution(ctx)
     _provisions(ctx)
     provisions = ctx.found.get("provisions", {})
     laws += [m for m in ctx.mentions_of(*LAW_KINDS) if m.ref.iri in provisions]
@@ -259,7 +294,8 @@ def map_laws(ctx):
         if law.ref.iri in done:
             continue
         done.add(law.ref.iri)
-        state, confidence = jurisdiction_of(ctx, law)
+        marked = _jurisdiction_marker(ctx, law)
+        state, confidence = (marked, 0.9) if marked is not None else jurisdiction_of(ctx, law)
         if state is not None:
             yield law.ref.iri, TG.jurisdiction, state.iri
             ctx.annotate(law.ref.iri, law.start, law.end, confidence, prop=TG.jurisdiction)
