@@ -102,8 +102,9 @@ def validate(data: Graph | Dataset, shapes_path: str | Path | None = None) -> Va
     ontology = _load_turtle(project_file(ONTOLOGY_FILE), "ontology")
     if not getattr(data, "context_aware", False):
         return _validate_one(data, shapes, ontology, shapes_file)
+    graphs = data.graphs() if isinstance(data, Dataset) else data.contexts()
     parts = [_validate_one(_copy(graph), shapes, ontology, shapes_file)
-             for graph in sorted(data.contexts(), key=lambda g: str(g.identifier))
+             for graph in sorted(graphs, key=lambda g: str(g.identifier))
              if len(graph)]
     if not parts:
         return _validate_one(Graph(), shapes, ontology, shapes_file)
