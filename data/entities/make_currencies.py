@@ -19,7 +19,7 @@ from pathlib import Path
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from yamldump import dump  # noqa: E402  (the shared layout of generated files)
+from yamldump import write  # noqa: E402  (the shared layout of generated files)
 
 OUT = Path(__file__).with_name("currencies.yaml")
 
@@ -207,12 +207,7 @@ HEADER = """\
 
 
 def main() -> None:
-    items = build()
-    body = dump(items)
-    from importlib.metadata import version
-    OUT.write_text(HEADER.format(version=f"pycountry {version('pycountry')}") + body,
-                   encoding="utf-8")
-    print(f"wrote {OUT} ({len(items)} currencies)")
+    write(OUT, HEADER, build(), "currencies")
 
 
 if __name__ == "__main__":

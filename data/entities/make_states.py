@@ -18,7 +18,7 @@ from pathlib import Path
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from yamldump import dump  # noqa: E402  (the shared layout of generated files)
+from yamldump import write  # noqa: E402  (the shared layout of generated files)
 
 OUT = Path(__file__).with_name("states.yaml")
 
@@ -307,14 +307,7 @@ HEADER = """\
 
 
 def main() -> None:
-    entities = build()
-    body = dump(entities)
-    version = getattr(pycountry, "__version__", None)
-    if version is None:
-        from importlib.metadata import version as _v
-        version = _v("pycountry")
-    OUT.write_text(HEADER.format(version=f"pycountry {version}") + body, encoding="utf-8")
-    print(f"wrote {OUT} ({len(entities)} entities)")
+    write(OUT, HEADER, build(), "entities")
 
 
 if __name__ == "__main__":

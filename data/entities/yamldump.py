@@ -25,3 +25,12 @@ _Dumper.add_representer(list, _repr_list)
 
 def dump(items: list[dict]) -> str:
     return yaml.dump(items, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
+
+
+def write(path, header: str, items: list[dict], what: str) -> None:
+    """Write ``header`` (with ``{version}`` filled by the pycountry version) and the items."""
+    from importlib.metadata import version
+
+    path.write_text(header.format(version=f"pycountry {version('pycountry')}") + dump(items),
+                    encoding="utf-8")
+    print(f"wrote {path} ({len(items)} {what})")
