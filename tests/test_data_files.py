@@ -42,16 +42,10 @@ REF_FIELDS = {
     "supplements": INSTRUMENT_KINDS,
 }
 SCALAR_FIELDS = {
-    "id", "kind", "name", "case_sensitive", "year", "iso3166", "iso3166_alpha3", "wikidata",
-    "untc", "scheme", "rank", "definition",
+    "id", "kind", "name", "case_sensitive", "year", "iso3166", "iso3166_alpha3",
+    "scheme", "rank", "definition",
 }
 ALLOWED_FIELDS = SCALAR_FIELDS | LIST_FIELDS | DATE_FIELDS | set(REF_FIELDS)
-
-# Wikidata ids that have been checked by hand. Add an id here only once it has been verified.
-VERIFIED_WIKIDATA = {
-    "hong-kong": "Q8646", "china": "Q148", "united-states": "Q30",
-    "us-department-of-state": "Q789915",
-}
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -145,7 +139,7 @@ def test_flags_and_scalars_have_the_right_types(entities):
             assert isinstance(e["year"], int) and 1800 <= e["year"] <= 2100, f"{where}: year"
         if "rank" in e:
             assert isinstance(e["rank"], int), f"{where}: rank not int"
-        for field in ("definition", "scheme", "untc"):
+        for field in ("definition", "scheme"):
             if field in e:
                 assert isinstance(e[field], str) and e[field].strip(), f"{where}: {field}"
         if "demonyms" in e:
@@ -208,20 +202,6 @@ def test_iso3166_codes(entities):
             alpha2.add(e["iso3166"])
             alpha3.add(e["iso3166_alpha3"])
     assert len(alpha2) >= 249, "states.yaml should hold every ISO 3166-1 entry"
-
-
-def test_wikidata_ids_are_well_formed_and_verified(entities):
-    for fname, e in entities:
-        if "wikidata" in e:
-            assert re.fullmatch(r"Q[0-9]+", e["wikidata"]), f"{e['id']}: wikidata"
-            assert VERIFIED_WIKIDATA.get(e["id"]) == e["wikidata"], (
-                f"{fname}: {e['id']} has an unverified Wikidata id {e['wikidata']}")
-
-
-def test_untc_ids(entities):
-    for fname, e in entities:
-        if "untc" in e:
-            assert re.fullmatch(r"[IVXLC]+-\d+(?:-[a-z])?", e["untc"]), f"{e['id']}: untc"
 
 
 # ------------------------------------------------------------------------------ dates
@@ -378,14 +358,12 @@ def test_key_currency_forms():
 # ------------------------------------------------------------------------------ key facts
 def test_key_entities(by_id):
     hk = by_id["hong-kong"]
-    assert (hk["kind"], hk["part_of"], hk["iso3166"], hk["wikidata"]) == (
-        "State", "china", "HK", "Q8646")
+    assert (hk["kind"], hk["part_of"], hk["iso3166"]) == ("State", "china", "HK")
     assert {"Hong Kong SAR", "HKSAR"} <= set(hk["aliases"])
     assert {"US", "U.S.", "USA"} <= set(by_id["united-states"]["aliases"])
     assert "Washington" in by_id["united-states"]["metonyms"]
-    assert by_id["us-department-of-state"]["wikidata"] == "Q789915"
     pp = by_id["palermo-protocol"]
-    assert (pp["kind"], pp["supplements"], pp["untc"]) == ("Protocol", "untoc", "XVIII-12-a")
+    assert (pp["kind"], pp["supplements"]) == ("Protocol", "untoc")
     assert (pp["adopted"], pp["in_force"]) == ("2000-11-15", "2003-12-25")
     tip = by_id["2024-trafficking-in-persons-report"]
     assert (tip["series"], tip["year"], tip["date_published"]) == (

@@ -214,9 +214,6 @@ NOUNS = {
     "GB": ["country", "nation"], "BN": ["sultanate", "country"],
 }
 
-WIKIDATA = {"US": "Q30", "CN": "Q148", "HK": "Q8646"}  # verified ids only
-
-
 def slug(text: str) -> str:
     """The same rule as tipgraph.gazetteer.slugify: accents folded, "&" -> "and", apostrophes
     dropped, anything else non-alphanumeric to single hyphens."""
@@ -288,8 +285,6 @@ def build() -> list[dict]:
             entity["part_of"] = ids[parent[code]]
         entity["iso3166"] = code
         entity["iso3166_alpha3"] = c.alpha_3
-        if code in WIKIDATA:
-            entity["wikidata"] = WIKIDATA[code]
         entities.append(entity)
     return entities
 
@@ -299,8 +294,8 @@ HEADER = """\
 # hand: edit the tables in make_states.py and rerun it.
 # source: ISO 3166-1 names, official names and alpha-2/alpha-3 codes via the pycountry package
 #   ({version}); display names, aliases, demonyms, nouns, capital metonyms and part_of
-#   (sovereignty of territories) curated by hand in make_states.py; Wikidata ids for the
-#   United States, China and Hong Kong checked by hand.
+#   (sovereignty of territories) curated by hand in make_states.py. Identifiers in other
+#   datasets (Wikidata, ISO codes) are kept in data/reference/.
 # kind State covers sovereign states, Taiwan and territories with their own administration
 # (design.md: "state, territory or its government"); part_of names the sovereign state.
 """

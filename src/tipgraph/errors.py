@@ -52,3 +52,7 @@ class ValidationError(TipgraphError):
 
 class ExportError(TipgraphError):
     """An export format is unknown or the output cannot be written."""
+
+
+class ReferenceError(TipgraphError):
+    """A reference table under data/reference (or a link review file) is malformed."""

@@ -55,6 +55,14 @@ class TG(DefinedNamespace):
     Count: URIRef
     TemporalExpression: URIRef
     Source: URIRef
+    # reference data and links
+    ReferenceSource: URIRef
+    ExternalIdentifier: URIRef
+    Link: URIRef
+    RatingRecord: URIRef
+    TreatyEvent: URIRef
+    TerritorialApplication: URIRef
+    Currency: URIRef
 
     # individuals
     Asserts: URIRef
@@ -120,6 +128,21 @@ class TG(DefinedNamespace):
     property: URIRef
     confidence: URIRef
     sentence: URIRef
+    # reference data and links
+    referenceFile: URIRef
+    referenceLine: URIRef
+    downgradeWaived: URIRef
+    instrument: URIRef
+    eventType: URIRef
+    eventDate: URIRef
+    party: URIRef
+    document: URIRef
+    territory: URIRef
+    applies: URIRef
+    linkSubject: URIRef
+    linkTarget: URIRef
+    evidence: URIRef
+    decision: URIRef
 
 
 TGID = Namespace("https://w3id.org/tipgraph/id/")

@@ -43,15 +43,26 @@ def _year_near(ctx, start: int, end: int) -> tuple[str | None, int, int]:
     return None, start, end
 
 
+def edition_record(gazetteer, series, year: str):
+    """The gazetteer entry of the ``year`` edition of a series when it is listed, and the key
+    and name the edition has either way. ``series`` is anything with ``key``/``id`` and
+    ``name``: an entity reference or a gazetteer entry."""
+    key = getattr(series, "key", None) or series.id
+    known = next((e for e in gazetteer.by_kind("Report")
+                  if e.get("series") == key and str(e.get("year")) == year), None)
+    if known is not None:
+        return known, known.id, known.name
+    name = re.sub(r"^(?:the\s+)?", "", series.name)
+    return None, slugify(f"{year} {key}"), f"{year} {name}"
+
+
 def edition(ctx, series_ref, year: str):
     """The node of one edition of a series (from the gazetteer when listed there)."""
-    known = next((e for e in ctx.gazetteer.by_kind("Report")
-                  if e.get("series") == series_ref.key and str(e.get("year")) == year), None)
+    known, key, name = edition_record(ctx.gazetteer, series_ref, year)
     if known is not None:
         ref = ctx.entity("", "", record=known)
     else:
-        name = re.sub(r"^(?:the\s+)?", "", series_ref.name)
-        ref = ctx.entity("Report", f"{year} {name}", key=slugify(f"{year} {series_ref.key}"))
+        ref = ctx.entity("Report", name, key=key)
     if ref.iri not in ctx.found.setdefault("editions", {}):
         ctx.found["editions"][ref.iri] = (series_ref, year)
         ctx.add(ref.iri, TG.series, series_ref.iri)
