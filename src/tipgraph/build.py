@@ -72,11 +72,13 @@ def article_graph(article: Article, mappers: Iterable[str] | None = None) -> Gra
 
 def build_dataset(paths: Iterable[str | Path], mappers: Iterable[str] | None = None,
                   progress: Callable[[Path], None] | None = None, strict: bool = True,
-                  warn: Callable[[str], None] | None = None) -> Dataset:
+                  warn: Callable[[str], None] | None = None, resolve: bool = True) -> Dataset:
     """Read every article under ``paths`` and map each into its own named graph.
 
     With ``strict=False`` a mapper that fails on an article is reported through ``warn`` and
-    left out for that article instead of stopping the build."""
+    left out for that article instead of stopping the build. When ``resolve`` is true, nodes of
+    different spellings of one entity are merged, within and across the articles (:func:`tipgraph.resolve.resolve_entities`; call it yourself after
+    ``resolve=False`` to see what it merges)."""
     files = find_articles(list(paths))
     articles = [read_article(path) for path in files]
     seen: dict[str, Path] = {}
@@ -94,4 +96,39 @@ def build_dataset(paths: Iterable[str | Path], mappers: Iterable[str] | None = N
         graph = dataset.graph(graph_iri(article))
         for triple in map_article(article, names, strict=strict, warn=warn):
             graph.add(triple)
+    if resolve:
+        from .resolve import resolve_entities
+
+        resolve_entities(dataset)
     return dataset
+
+
+def include_graphs(dataset: Dataset, paths: Iterable[str | Path]) -> list[URIRef]:
+    """Merge external RDF files (or every graph file in a folder) into ``dataset``, each in its
+    own named graph ``tgid:graph/include/{file stem}``, so that queries can join across them.
+    Files are read locally only (see :func:`tipgraph.graphio.load_graph`)."""
+    from .gazetteer import slugify
+    from .graphio import FORMATS, load_graph
+
+    files: list[Path] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            found = sorted(p for p in item.iterdir() if p.suffix.lower() in FORMATS)
+            if not found:
+                raise TipgraphError("no graph files (.ttl, .nt, .trig, .nq, .jsonld) in this "
+                                    "folder", item)
+            files.extend(found)
+        else:
+            files.append(item)
+    names: list[URIRef] = []
+    seen: dict[URIRef, Path] = {}
+    for path in files:
+        name = TGID[f"graph/include/{slugify(path.stem)}"]
+        if name in seen:
+            raise TipgraphError(f"included twice under the same name (also {seen[name]})", path)
+        seen[name] = path
+        graph = dataset.graph(name)
+        for s, p, o, _ in load_graph(path).quads((None, None, None, None)):
+            graph.add((s, p, o))
+        names.append(name)
+    return names
