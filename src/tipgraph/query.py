@@ -16,6 +16,13 @@ The queries read the union of the named graphs (run on an rdflib ``Dataset`` wit
 ``default_union=True``; :func:`run_query` provides that view of any ``Dataset``) and use
 ``GRAPH ?g`` where the article a fact comes from matters.
 
+Federated queries: a query may name one ``SERVICE <IRI> { ... }`` (``queries/wikidata-labels.rq``
+asks Wikidata). rdflib evaluates it by sending the inner pattern over HTTP; :func:`run_query` lets
+the caller point the SERVICE IRI at another endpoint (``services={FROM: TO}``, applied to the
+parsed algebra), sends a User-Agent that names tipgraph (:func:`user_agent`), gives up after
+``timeout`` seconds without an answer (rdflib alone would wait forever) and turns every network,
+HTTP or format problem into one :class:`QueryError` naming the endpoint. See docs/federated.md.
+
 Renderers: :func:`to_table` (aligned text for people), :func:`to_csv` and :func:`to_json` (the W3C
 SPARQL 1.1 Query Results CSV and JSON formats). All output is deterministic.
 """
@@ -23,10 +30,17 @@ SPARQL 1.1 Query Results CSV and JSON formats). All output is deterministic.
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
+import os
 import re
+import threading
 import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -42,11 +56,16 @@ from .resources import project_file
 __all__ = [
     "Parameter", "SavedQuery", "QueryResult", "QUERY_DIR", "list_queries", "query_names",
     "load_query", "run_query", "parse_param_value", "to_table", "to_csv", "to_json", "render",
-    "shorten",
+    "shorten", "parse_service_option", "query_services", "user_agent", "SERVICE_TIMEOUT",
 ]
 
 QUERY_DIR: Path = project_file("queries")
 """Where the saved queries live."""
+
+SERVICE_TIMEOUT = 60.0
+"""Seconds :func:`run_query` waits for a SERVICE endpoint to accept the connection, and then for
+each piece of its answer (not for the whole answer). rdflib itself passes no timeout to
+``urlopen``, so without one a silent endpoint would hang the query forever."""
 
 MAX_CELL = 60
 """Widest cell of :func:`to_table`, in characters (longer ones end with an ellipsis)."""
@@ -333,7 +352,9 @@ def _iri(text: str, original) -> URIRef:
 
 
 def run_query(query: SavedQuery | str | Path, graph: Graph,
-              params: Mapping[str, str | Node] | None = None) -> QueryResult:
+              params: Mapping[str, str | Node] | None = None, *,
+              services: Mapping[str, str] | None = None,
+              timeout: float | None = SERVICE_TIMEOUT) -> QueryResult:
     """Run a saved query (a :class:`SavedQuery`, a name or a path) on ``graph``.
 
     ``graph`` is normally the rdflib ``Dataset`` of ``graphio.load_graph``; the query sees the
@@ -345,15 +366,33 @@ def run_query(query: SavedQuery | str | Path, graph: Graph,
     :func:`parse_param_value` and bound with ``initBindings``. An undeclared name, a missing
     required parameter or a bad IRI raises :class:`QueryError`, as does a failure while
     evaluating.
+
+    A query with a ``SERVICE <IRI> { ... }`` clause goes on the network: rdflib sends the inner
+    pattern to the IRI. ``services`` maps a SERVICE IRI of the query to the endpoint to send it to
+    instead (a mirror, a local stand-in); a key the query does not name is an error. ``timeout``
+    (seconds, ``None``: wait forever) bounds the wait for the connection and for each piece of an
+    answer. A network error, an HTTP error or an answer that is not SPARQL JSON results raises
+    :class:`QueryError` naming the endpoint.
     """
     saved = load_query(query) if not isinstance(query, SavedQuery) else query
     prepared = saved.prepared if saved.prepared is not None else _prepare(saved.text, saved.path)
+    redirects = {_service_iri(k, "--service FROM"): _service_iri(v, "--service TO")
+                 for k, v in (services or {}).items()}
+    if timeout is not None and not timeout > 0:
+        raise QueryError(f"the SERVICE timeout must be a positive number of seconds, not {timeout}")
+    endpoints: dict[str, str] = {}
+    if redirects or _service_nodes(prepared.algebra):
+        if redirects:  # rewrite a fresh copy: saved.prepared stays as the file says
+            prepared = _prepare(saved.text, saved.path)
+        endpoints = _route_services(saved, prepared.algebra, redirects)
     bindings = _bindings(saved, params or {})
     target = _union_view(graph)
+    transport = _service_transport(endpoints, timeout, saved.path) if endpoints else nullcontext()
     try:
-        result = target.query(prepared, initBindings=bindings)
-        variables = [str(v) for v in (result.vars or [])]
-        rows = [tuple(row) for row in result]
+        with transport:
+            result = target.query(prepared, initBindings=bindings)
+            variables = [str(v) for v in (result.vars or [])]
+            rows = [tuple(row) for row in result]
     except QueryError:
         raise
     except Exception as exc:
@@ -402,6 +441,206 @@ def _union_view(graph: Graph) -> Graph:
             named.add(triple)
         return ds
     raise QueryError(f"cannot query a {type(graph).__name__}: expected an rdflib Dataset")
+
+
+# ------------------------------------------------------------------------------------------------
+# SERVICE: federated queries
+# ------------------------------------------------------------------------------------------------
+
+# rdflib 7 (plugins/sparql/evaluate.py, evalServiceQuery) finds the endpoint and the pattern by
+# matching the clause's original text with this expression; a clause it does not match (SERVICE
+# SILENT, a prefixed name or a variable for the endpoint, two spaces after SERVICE) silently gives
+# no rows. It also gives every SERVICE node of a query the text of the first SERVICE clause.
+_RDFLIB_SERVICE = re.compile(r"^service <(.*)>[ \n]*{(.*)}[ \n]*$", re.DOTALL | re.IGNORECASE)
+_SERVICE_LOCK = threading.RLock()
+
+
+def user_agent() -> str:
+    """The User-Agent sent to SERVICE endpoints: ``TIPGRAPH_USER_AGENT`` when set (Wikimedia asks
+    for a way to contact the operator, e.g. ``my-project/1.0 (me@example.org)``), else one naming
+    tipgraph and rdflib. rdflib alone sends the generic ``rdflibForAnUser``."""
+    configured = " ".join(os.environ.get("TIPGRAPH_USER_AGENT", "").split())
+    if configured:
+        return configured
+    import rdflib
+
+    from . import __version__
+
+    return (f"tipgraph/{__version__} (federated query; https://w3id.org/tipgraph) "
+            f"rdflib/{rdflib.__version__}")
+
+
+def parse_service_option(text: str) -> tuple[str, str]:
+    """``FROM=TO`` (the value of ``tipgraph query --service``) -> ``(FROM, TO)``: the SERVICE IRI
+    a query names and the http(s) endpoint to send it to instead. The split is at the first
+    ``=`` followed by ``http://`` or ``https://``, so FROM may itself contain ``=``."""
+    raw = str(text).strip()
+    for match in re.finditer(r"=", raw):
+        left, right = raw[:match.start()].strip(), raw[match.end():].strip()
+        if left and re.match(r"^<?https?://", right, re.I):
+            return _service_iri(left, "--service FROM"), _service_iri(right, "--service TO")
+    raise QueryError(f"--service {raw!r} is not FROM=TO (the SERVICE IRI the query names, '=', "
+                     "the http(s) endpoint to send it to)")
+
+
+def _service_iri(text: str, what: str) -> str:
+    iri = str(text).strip()
+    if iri.startswith("<") and iri.endswith(">"):
+        iri = iri[1:-1]
+    parts = urllib.parse.urlsplit(iri)
+    if (not iri or _BAD_IRI_CHARS.search(iri) or parts.scheme.lower() not in ("http", "https")
+            or not parts.netloc):
+        raise QueryError(f"{what} {str(text)!r} is not an http(s) IRI")
+    return iri
+
+
+def query_services(query: SavedQuery | str | Path) -> list[str]:
+    """The SERVICE IRIs a query names, in the order of its algebra ('' for a variable)."""
+    saved = load_query(query) if not isinstance(query, SavedQuery) else query
+    prepared = saved.prepared if saved.prepared is not None else _prepare(saved.text, saved.path)
+    return [str(node.get("term", "")) if isinstance(node.get("term"), URIRef) else ""
+            for node in _service_nodes(prepared.algebra)]
+
+
+def _service_nodes(algebra) -> list:
+    """Every ``ServiceGraphPattern`` node of a query's algebra (EXISTS patterns included)."""
+    found, seen, stack = [], set(), [algebra]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == "ServiceGraphPattern":
+                found.append(node)
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, (list, tuple)):
+            stack.extend(reversed(node))
+    return found
+
+
+def _route_services(saved: SavedQuery, algebra, redirects: Mapping[str, str]) -> dict[str, str]:
+    """Check that rdflib can evaluate the query's SERVICE clause, point it where ``redirects``
+    says (in the algebra: the clause's IRI and the text rdflib sends from), and return
+    ``{endpoint: IRI as the query names it}``."""
+    nodes = _service_nodes(algebra)
+    if len(nodes) > 1:
+        raise QueryError(f"the query has {len(nodes)} SERVICE clauses; rdflib can evaluate only "
+                         "one (it sends the first clause's pattern for every one of them)",
+                         path=saved.path)
+    named = []
+    for node in nodes:
+        term = node.get("term")
+        text = str(node.get("service_string", ""))
+        match = _RDFLIB_SERVICE.match(text)
+        if not isinstance(term, URIRef) or not match or match.group(1) != str(term):
+            first = " ".join(text.split("{", 1)[0].split()) or "SERVICE"
+            raise QueryError(f"rdflib evaluates only 'SERVICE <IRI> {{ ... }}' (one space, a full "
+                             f"IRI, no SILENT, no variable); it would silently give no rows for "
+                             f"{first!r}", path=saved.path)
+        named.append(str(term))
+    unknown = [iri for iri in redirects if iri not in named]
+    if unknown:
+        has = ", ".join(f"<{iri}>" for iri in named) or "none"
+        raise QueryError(f"--service {unknown[0]}: the query has no SERVICE <{unknown[0]}> "
+                         f"(its SERVICE IRIs: {has})", path=saved.path)
+    endpoints: dict[str, str] = {}
+    for node in nodes:
+        iri = str(node["term"])
+        endpoint = redirects.get(iri, iri)
+        if endpoint != iri:
+            text = str(node["service_string"])
+            start = text.index("<") + 1  # the IRI token right after SERVICE, nothing else
+            node["service_string"] = text[:start] + endpoint + text[start + len(iri):]
+            node["term"] = URIRef(endpoint)
+        endpoints[endpoint] = iri
+    return endpoints
+
+
+@dataclass
+class _Answer:
+    """What rdflib's evalServiceQuery reads from ``urlopen``: a status and the body."""
+
+    status: int
+    body: bytes
+
+    def read(self) -> bytes:
+        return self.body
+
+
+@contextmanager
+def _service_transport(endpoints: Mapping[str, str], timeout: float | None, path: Path):
+    """While a query runs, let rdflib's SERVICE requests go through :func:`_fetch` (User-Agent,
+    timeout, one clear error). rdflib calls the ``urlopen`` of its evaluate module with fixed
+    headers and no timeout and offers no hook, so that name is replaced for the duration (under a
+    lock: one federated query at a time in a process) and restored after."""
+    from rdflib.plugins.sparql import evaluate
+
+    original = getattr(evaluate, "urlopen", None)
+    if original is None:  # another rdflib: let it do what it does
+        yield
+        return
+
+    def fetch(request, *args, **kwargs):
+        return _fetch(request, endpoints, timeout, path)
+
+    with _SERVICE_LOCK:
+        evaluate.urlopen = fetch
+        try:
+            yield
+        finally:
+            evaluate.urlopen = original
+
+
+def _fetch(request: urllib.request.Request, endpoints: Mapping[str, str],
+           timeout: float | None, path: Path) -> _Answer:
+    url = request.full_url
+    matches = [e for e in endpoints if url == e or url.startswith(e + "?")]
+    endpoint = max(matches, key=len) if matches else url.split("?", 1)[0]
+    iri = endpoints.get(endpoint, endpoint)
+    name = f"SERVICE <{iri}>" + (f" (sent to {endpoint})" if iri != endpoint else "")
+    seconds = f"{timeout:g} s" if timeout is not None else "ever"
+
+    def fail(problem: str) -> QueryError:
+        return QueryError(f"{name}: {problem}", path=path)
+
+    request.add_header("User-Agent", user_agent())
+    try:
+        kwargs = {"timeout": timeout} if timeout is not None else {}
+        with urllib.request.urlopen(request, **kwargs) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        problem = f"HTTP {exc.code} {exc.reason}".rstrip()
+        retry = exc.headers.get("Retry-After") if exc.headers is not None else None
+        if exc.code == 429:
+            problem += " (too many requests" + (f"; retry after {retry} s" if retry else "") + ")"
+        raise fail(problem) from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError):
+            raise fail(f"no answer within {seconds}") from None
+        raise fail(f"cannot connect: {_reason(reason)}") from None
+    except TimeoutError:
+        raise fail(f"no answer within {seconds}") from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise fail(f"connection failed: {_reason(exc)}") from None
+    if status != 200:
+        raise fail(f"HTTP {status}; expected 200 with SPARQL JSON results")
+    try:
+        document = json.loads(body)
+        document["head"]["vars"], document["results"]["bindings"]  # noqa: B018
+    except (ValueError, KeyError, TypeError):
+        text = " ".join(body[:300].decode("utf-8", "replace").split())
+        snippet = f": {text[:100]!r}" if text else " (empty)"
+        raise fail(f"the answer is not SPARQL JSON results{snippet}") from None
+    return _Answer(status, body)
+
+
+def _reason(reason) -> str:
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    text = " ".join(str(reason).split())
+    return text or type(reason).__name__
 
 
 # ------------------------------------------------------------------------------------------------
