@@ -17,13 +17,15 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p $(OUT)
-	$(BIN)/tipgraph build data/articles -o $(OUT)/graph.trig
-	$(BIN)/tipgraph validate $(OUT)/graph.trig
-	for q in actors laws reports instruments ratings claims amounts sources; do \
-	  echo "== $$q"; $(BIN)/tipgraph query $$q $(OUT)/graph.trig || exit $$?; done
-	for f in ttl trig nt nq jsonld; do \
-	  $(BIN)/tipgraph export $(OUT)/graph.trig --format $$f -o $(OUT)/graph.$$f || exit $$?; done
-	@echo "wrote $(OUT)/graph.{trig,ttl,nt,nq,jsonld}"
+	$(BIN)/tipgraph build data/articles --link --review data/links/review.csv \
+	  --include data/external -o $(OUT)/corpus.trig
+	$(BIN)/tipgraph validate $(OUT)/corpus.trig
+	for q in actors laws reports instruments ratings claims amounts sources \
+	         identifiers tier-history not-applicable report-claims linked-labels; do \
+	  echo "== $$q"; $(BIN)/tipgraph query $$q $(OUT)/corpus.trig || exit $$?; done
+	for f in ttl nt nq jsonld; do \
+	  $(BIN)/tipgraph export $(OUT)/corpus.trig --format $$f -o $(OUT)/corpus.$$f || exit $$?; done
+	@echo "wrote $(OUT)/corpus.{trig,ttl,nt,nq,jsonld}"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

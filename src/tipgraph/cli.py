@@ -56,6 +56,50 @@ def cli():
     """Turn articles on human trafficking and human rights into a validated RDF knowledge graph."""
 
 
+def _graph_target(output: Path) -> tuple[Path, str]:
+    """The file and format to write for ``-o``: a graph file, or graph.trig in a folder."""
+    if output.suffix.lower() in GRAPH_SUFFIXES:
+        return output, GRAPH_SUFFIXES[output.suffix.lower()]
+    return output / "graph.trig", "trig"
+
+
+def _validate_or_exit(dataset) -> str:
+    """Validate; on failure print the report and exit 1 without writing anything."""
+    from .validate import validate as run_validation
+
+    report = run_validation(dataset)
+    if not report.conforms:
+        click.echo(report.text(), err=True)
+        click.echo("tipgraph: not written: the graph does not conform "
+                   "(use --no-validate to write it anyway)", err=True)
+        sys.exit(EXIT_INVALID)
+    return "conforms"
+
+
+def _link(dataset, reference, review, quiet):
+    """Link the dataset to the reference data and say what happened."""
+    from .link import link
+    from .reference import load_reference
+
+    result = link(dataset, load_reference(reference), review)
+    if quiet:
+        return result
+    entities = len({c.entity for c in result.links})
+    line = f"linked {entities} entities to {len(result.links)} identifiers"
+    if result.pending:
+        line += (f"; {len(result.pending)} uncertain match(es) to review in "
+                 f"{result.review_path}")
+    if result.rejected:
+        line += f"; {result.rejected} rejected by review"
+    click.echo(line, err=True)
+    return result
+
+
+_REFERENCE_HELP = "Reference data folder (default: data/reference)."
+_REVIEW_HELP = ("Review file of uncertain matches (CSV; default: next to the output, "
+                "NAME.review.csv). Accepted and rejected decisions in it are kept and reused.")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
@@ -69,39 +113,89 @@ def cli():
 @click.option("--strict", is_flag=True,
               help="Stop at the first mapper that fails on an article (default: warn, leave "
                    "that mapper's facts out for that article, and go on).")
+@click.option("--include", "includes", multiple=True, type=click.Path(path_type=Path),
+              metavar="FILE|DIR",
+              help="Merge external RDF (a graph file, or every graph file in a folder) into "
+                   "the output, one named graph per file (repeatable).")
+@click.option("--link", "do_link", is_flag=True,
+              help="Link entities to the reference data (identifiers, tier history, treaty "
+                   "status) like `tipgraph link`.")
+@click.option("--reference", type=click.Path(path_type=Path), default=None, help=_REFERENCE_HELP)
+@click.option("--review", type=click.Path(path_type=Path), default=None, help=_REVIEW_HELP)
+@click.option("-v", "--verbose", is_flag=True,
+              help="List every node merged into another (names of one entity).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_guard
-def build(paths, output, validate, mappers, strict, quiet):
-    """Build the graph of articles (files or folders of .txt, .md, .html).
+def build(paths, output, validate, mappers, strict, includes, do_link, reference, review,
+          verbose, quiet):
+    """Build the graph of articles (files or folders of .txt, .md, .html): one named graph per
+    article, the same entity one node across articles.
 
-    Example: tipgraph build data/articles -o out/graph.trig
+    Example: tipgraph build data/articles --link -o out/corpus.trig
     """
-    from .build import build_dataset
+    from .article import find_articles
+    from .build import build_dataset, include_graphs
     from .export import export
 
-    if output.suffix.lower() in GRAPH_SUFFIXES:
-        target, fmt = output, GRAPH_SUFFIXES[output.suffix.lower()]
-    else:
-        target, fmt = output / "graph.trig", "trig"
-    progress = None if quiet else (lambda path: click.echo(f"mapping {path}", err=True))
+    target, fmt = _graph_target(output)
+    if (reference or review) and not do_link:
+        raise Fail("--reference and --review need --link")
     warn = (lambda message: click.echo(f"tipgraph: warning: {message}", err=True))
-    dataset = build_dataset(paths, mappers or None, progress=progress, strict=strict, warn=warn)
-    articles = sum(1 for _ in dataset.graphs()) - 1
-    status = "not validated"
-    if validate:
-        from .validate import validate as run_validation
+    total = len(find_articles(list(paths)))
+    with click.progressbar(length=total, label="mapping", file=sys.stderr,
+                           hidden=quiet or total < 2) as bar:
+        dataset = build_dataset(paths, mappers or None, progress=lambda _path: bar.update(1),
+                                strict=strict, warn=warn, resolve=False)
+    from .resolve import resolve_entities
 
-        report = run_validation(dataset)
-        if not report.conforms:
-            click.echo(report.text(), err=True)
-            click.echo("tipgraph: not written: the graph does not conform "
-                       "(use --no-validate to write it anyway)", err=True)
-            sys.exit(EXIT_INVALID)
-        status = "conforms"
+    resolution = resolve_entities(dataset)
+    if verbose:
+        for line in resolution.lines():
+            click.echo(f"merged {line}", err=True)
+    elif len(resolution) and not quiet:
+        click.echo(f"merged {len(resolution)} other name(s) of entities into one node each "
+                   f"(-v lists them)", err=True)
+    if includes:
+        include_graphs(dataset, includes)
+    linked = _link(dataset, reference, review or target.with_suffix(".review.csv"), quiet) \
+        if do_link else None
+    status = _validate_or_exit(dataset) if validate else "not validated"
     target.parent.mkdir(parents=True, exist_ok=True)
     export(dataset, fmt, target)
+    if linked is not None:
+        linked.save_review()
     if not quiet:
-        click.echo(f"built {articles} article(s), {len(dataset)} triples -> {target} ({status})")
+        click.echo(f"built {total} article(s), {len(dataset)} triples -> {target} ({status})")
+
+
+@cli.command(name="link")
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
+              help="Graph file to write (default: replace GRAPH, atomically).")
+@click.option("--reference", type=click.Path(path_type=Path), default=None, help=_REFERENCE_HELP)
+@click.option("--review", type=click.Path(path_type=Path), default=None, help=_REVIEW_HELP)
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Validate the linked graph and refuse to write it if it does not conform.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_guard
+def link_cmd(graph, output, reference, review, validate, quiet):
+    """Add identity links (owl:sameAs, schema:identifier) from a graph's entities to the
+    reference data, and the reference records about them (tier history, treaty status).
+    Uncertain matches go to a review file instead; accepted ones are written next time.
+
+    Example: tipgraph link out/corpus.trig --review data/links/review.csv
+    """
+    from .export import export
+
+    target, fmt = _graph_target(output or graph)
+    dataset = _load([graph])
+    linked = _link(dataset, reference, review or target.with_suffix(".review.csv"), quiet)
+    status = _validate_or_exit(dataset) if validate else "not validated"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    export(dataset, fmt, target)
+    linked.save_review()
+    if not quiet:
+        click.echo(f"wrote {target} ({len(dataset)} triples, {status})")
 
 
 @cli.command(name="validate")
@@ -128,14 +222,23 @@ def validate_cmd(graphs, shapes):
               default="table", show_default=True)
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter (repeatable). Values are bound, never pasted in.")
+@click.option("--service", "services", multiple=True, metavar="FROM=TO",
+              help="Send the query's SERVICE <FROM> to the endpoint TO instead (a mirror, a local "
+                   "stand-in; repeatable).")
+@click.option("--timeout", "timeout", type=float, default=60.0, show_default=True,
+              metavar="SECONDS",
+              help="How long a SERVICE endpoint may take to connect and then to send each part "
+                   "of its answer.")
 @_guard
-def query(query, graphs, fmt, params):
+def query(query, graphs, fmt, params, services, timeout):
     """Run a saved query (by name) or a .rq file over graph files.
+
+    A query with a SERVICE clause (wikidata-labels) asks that endpoint over the network.
 
     Example: tipgraph query claims out/graph.trig --format csv
     """
     from .errors import QueryError
-    from .query import load_query, run_query, to_csv, to_json, to_table
+    from .query import load_query, parse_service_option, run_query, to_csv, to_json, to_table
 
     bindings = {}
     for item in params:
@@ -143,8 +246,14 @@ def query(query, graphs, fmt, params):
         if not sep or not name:
             raise QueryError(f"parameter '{item}' is not NAME=VALUE")
         bindings[name.strip()] = value
+    redirects = {}
+    for item in services:
+        source, target = parse_service_option(item)
+        if redirects.get(source, target) != target:
+            raise QueryError(f"--service {source} is given twice, with different endpoints")
+        redirects[source] = target
     saved = load_query(query)
-    result = run_query(saved, _load(graphs), bindings)
+    result = run_query(saved, _load(graphs), bindings, services=redirects, timeout=timeout)
     render = {"table": to_table, "csv": to_csv, "json": to_json}[fmt]
     click.echo(render(result), nl=fmt != "csv")
 
