@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
 from .errors import ReferenceError
 from .gazetteer import ACTOR_KINDS, INSTRUMENT_KINDS, KIND_PATHS, Gazetteer, load_gazetteer
@@ -151,9 +151,6 @@ class Reference:
     events: list[TreatyEvent] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
 
-    def iri(self, kind: str, ident: str) -> URIRef:
-        return entity_iri(kind, ident)
-
     def gazetteer_iri(self, ident: str) -> URIRef:
         record = self.gazetteer[ident]
         return entity_iri(record.kind, record.id)
@@ -218,18 +215,12 @@ def load_reference(folder: str | Path | None = None,
             raise ReferenceError(f"unknown kind of table, header {','.join(header)!r}; "
                                  f"expected one of: {known}", path)
         tables[kind].extend(rows)
-    for where, row in tables["schemes"]:
-        _scheme(ref, where, row)
-    for where, row in tables["sources"]:
-        _source(ref, where, row)
-    for where, row in tables["identifiers"]:
-        _identifier(ref, where, row)
-    for where, row in tables["ratings"]:
-        _rating(ref, where, row)
-    for where, row in tables["events"]:
-        _event(ref, where, row)
-    for where, row in tables["applications"]:
-        _application(ref, where, row)
+    # schemes and sources first: the other tables' rows refer to them
+    readers = {"schemes": _scheme, "sources": _source, "identifiers": _identifier,
+               "ratings": _rating, "events": _event, "applications": _application}
+    for kind, read_row in readers.items():
+        for where, row in tables[kind]:
+            read_row(ref, where, row)
     _check_unique(ref)
     return ref
 
@@ -444,9 +435,8 @@ def declare_entity(graph: Graph, ref: Reference, ident: str) -> URIRef:
     record = ref.gazetteer[ident]
     iri = entity_iri(record.kind, record.id)
     if record.kind == "Tier":
-        graph.add((iri, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")))
-        graph.add((iri, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
-                   Literal(record.name, lang="en")))
+        graph.add((iri, RDF.type, SKOS.Concept))
+        graph.add((iri, SKOS.prefLabel, Literal(record.name, lang="en")))
     else:
         graph.add((iri, RDF.type, TG[record.kind]))
         if record.kind in ACTOR_KINDS:
