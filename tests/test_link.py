@@ -224,3 +224,14 @@ def test_corpus_queries_return_their_documented_variables(seed):
         result = run_query(load_query(name), seed)
         assert list(map(str, result.vars)) == variables, name
         assert len(result) > 0 or name in ("report-claims", "linked-labels"), name
+
+
+def test_claims_of_two_articles_meet_at_one_report():
+    """The seed and the team's Hong Kong article both make claims about the 2024 TIP Report:
+    one node, and report-claims lists the claims of both next to it."""
+    both = build_dataset([SEED, project_file("data/articles/112_hong_kong_domestic_helpers.txt")])
+    found = rows(both, "report-claims")
+    tip = str(TGID["report/2024-trafficking-in-persons-report"])
+    articles = {r["articleId"] for r in found if r["report"] == tip}
+    assert articles == {"000_df495ebb58d21c9e", "112_hong_kong_domestic_helpers"}
+    assert all(r["claim"].startswith(str(TGID["article/"])) for r in found)
