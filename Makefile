@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean browser
 
 install: $(STAMP)
 
@@ -25,9 +25,20 @@ demo: $(STAMP)
 	  echo "== $$q"; $(BIN)/tipgraph query $$q $(OUT)/corpus.trig || exit $$?; done
 	for f in ttl nt nq jsonld; do \
 	  $(BIN)/tipgraph export $(OUT)/corpus.trig --format $$f -o $(OUT)/corpus.$$f || exit $$?; done
-	@echo "wrote $(OUT)/corpus.{trig,ttl,nt,nq,jsonld}"
+	$(BIN)/tipgraph stats $(OUT)/corpus.trig
+	for f in html svg graphml; do \
+	  $(BIN)/tipgraph viz $(OUT)/corpus.trig -o $(OUT)/graph.$$f || exit $$?; done
+	@echo "wrote $(OUT)/corpus.{trig,ttl,nt,nq,jsonld} and $(OUT)/graph.{html,svg,graphml}"
 
-test: $(STAMP)
+# the browser test drives Debian's chromium (never a browser download) through Playwright
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    chromium fonts-dejavu-core; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 clean:

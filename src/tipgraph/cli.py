@@ -198,6 +198,88 @@ def link_cmd(graph, output, reference, review, validate, quiet):
         click.echo(f"wrote {target} ({len(dataset)} triples, {status})")
 
 
+_VIEW_SUFFIXES = (".html", ".svg", ".png", ".graphml", ".gexf", ".dot")
+
+
+def _projection(graphs, reference: bool, focus: str | None, depth: int):
+    from .project import neighbourhood, project
+
+    G = project(_load(graphs), reference=reference)
+    if focus:
+        G = neighbourhood(G, focus, depth)
+    return G
+
+
+@cli.command()
+@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="File to write; its extension picks the kind: .html (interactive, offline), "
+                   ".svg or .png (static picture), .graphml, .gexf or .dot (for Gephi, "
+                   "Cytoscape, yEd, Graphviz).")
+@click.option("--focus", metavar="NODE", default=None,
+              help="Draw only the neighbourhood of one entity (IRI, tgid:... or a unique name).")
+@click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True,
+              help="How many steps from --focus to draw.")
+@click.option("--max-nodes", type=click.IntRange(1), default=None,
+              help="Draw at most this many nodes, the most connected (html: 1500, svg/png: "
+                   "250 by default; exchange formats keep every node unless given).")
+@click.option("--title", default=None, help="Title of the page or picture.")
+@click.option("--no-reference", "no_reference", is_flag=True,
+              help="Leave out what the reference data and links add.")
+@_guard
+def viz(graphs, output, focus, depth, max_nodes, title, no_reference):
+    """Draw the graph for people: actors, laws, reports, instruments, ratings and claims as
+    nodes, facts and evidence sentences as their details.
+
+    Example: tipgraph viz out/corpus.trig -o out/graph.html
+    """
+    suffix = output.suffix.lower()
+    if suffix not in _VIEW_SUFFIXES:
+        raise Fail(f"{output}: unknown kind of view {suffix or '(no extension)'!r}; expected "
+                   f"one of {', '.join(_VIEW_SUFFIXES)}")
+    G = _projection(graphs, not no_reference, focus, depth)
+    title = title or (f"tipgraph: around {focus}" if focus else
+                      f"tipgraph: {', '.join(p.name for p in graphs)}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".html":
+        from .visualise import MAX_HTML_NODES, write_html
+
+        summary = write_html(G, output, title=title, max_nodes=max_nodes or MAX_HTML_NODES)
+        click.echo(f"wrote {output} ({summary.nodes_drawn} of {summary.nodes_total} nodes, "
+                   f"{summary.edges_drawn} of {summary.edges_total} edges)")
+        return
+    if suffix in (".svg", ".png"):
+        from .visualise import MAX_STATIC_NODES, draw_static
+
+        draw_static(G, output, title=title, max_nodes=max_nodes or MAX_STATIC_NODES)
+    else:
+        from .exchange import write_network
+        from .project import cap
+
+        if max_nodes:
+            G, _ = cap(G, max_nodes)
+        write_network(G, output)
+    click.echo(f"wrote {output} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)")
+
+
+@cli.command()
+@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--no-reference", "no_reference", is_flag=True,
+              help="Leave out what the reference data and links add.")
+@_guard
+def stats(graphs, fmt, no_reference):
+    """Counts by kind, the most central actors, the most disputed claims and reports, and the
+    connected components of the people's view of the graph.
+
+    Example: tipgraph stats out/corpus.trig --format json
+    """
+    from .stats import graph_stats, render_stats
+
+    click.echo(render_stats(graph_stats(_projection(graphs, not no_reference, None, 0)), fmt))
+
+
 @cli.command(name="validate")
 @click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
