@@ -16,7 +16,7 @@ Node attributes (the interactive view and the exchange formats rely on these nam
 ``kind``        one of :data:`KINDS` ("Actor", "Law", "ReportSeries", "Report", "Instrument",
                 "Rating", "Claim")
 ``type``        the most specific tg class, local name ("State", "Person", "Protocol", ...)
-``label``       a short readable name (a rating: "Hong Kong: Tier 2 Watch List (2024)"; a claim:
+``label``       a short readable name (a rating: "Ruritania: Tier 2 (2024)"; a claim:
                 "claimant: the first words of its text")
 ``names``       sorted names and aliases
 ``articles``    sorted ids of the articles the node comes from

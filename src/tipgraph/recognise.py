@@ -492,7 +492,7 @@ class Recogniser:
         for cand in found:
             nxt = doc[cand.end] if cand.end < len(doc) else None
             if cand.kind == "State" and nxt is not None and nxt.text == "Police":
-                # "Nepal Police", "Hong Kong Police": the name of the state's police force
+                # "Nepal Police", "Kenya Police": the name of the state's police force
                 out.append(Candidate(cand.start, cand.end + 1, "GovernmentBody", "pattern",
                                      priority=3))
             elif cand.kind == "State" and nxt is not None and nxt.lower_ in officials:
