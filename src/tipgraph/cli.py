@@ -248,18 +248,23 @@ def viz(graphs, output, focus, depth, max_nodes, title, no_reference):
         click.echo(f"wrote {output} ({summary.nodes_drawn} of {summary.nodes_total} nodes, "
                    f"{summary.edges_drawn} of {summary.edges_total} edges)")
         return
+    from .project import cap
+
+    total = G.number_of_nodes()
     if suffix in (".svg", ".png"):
         from .visualise import MAX_STATIC_NODES, draw_static
 
-        draw_static(G, output, title=title, max_nodes=max_nodes or MAX_STATIC_NODES)
+        G, _ = cap(G, max_nodes or MAX_STATIC_NODES)
+        draw_static(G, output, title=title, max_nodes=G.number_of_nodes())
     else:
         from .exchange import write_network
-        from .project import cap
 
         if max_nodes:
             G, _ = cap(G, max_nodes)
         write_network(G, output)
-    click.echo(f"wrote {output} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)")
+    shown = f"{G.number_of_nodes()} of {total} nodes" if G.number_of_nodes() < total else \
+        f"{total} nodes"
+    click.echo(f"wrote {output} ({shown}, {G.number_of_edges()} edges)")
 
 
 @cli.command()
