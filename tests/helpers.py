@@ -23,3 +23,17 @@ def write_article(tmp_path: Path, body: str, meta: dict | None = None, name: str
 
 def graph_of(path: Path) -> Graph:
     return article_graph(read_article(path))
+
+
+def linked_seed_projection():
+    """The people's view (tipgraph.project) of the seed article's graph, linked to the
+    reference data."""
+    from tipgraph.build import build_dataset
+    from tipgraph.link import link
+    from tipgraph.project import project
+    from tipgraph.reference import load_reference
+    from tipgraph.resources import project_file
+
+    dataset = build_dataset([project_file("data/articles/000_df495ebb58d21c9e.txt")])
+    link(dataset, load_reference())
+    return project(dataset)

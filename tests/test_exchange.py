@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from tipgraph.build import build_dataset
 from tipgraph.errors import ExportError
 from tipgraph.exchange import FORMATS, network_bytes, read_network, write_network
-from tipgraph.link import link
-from tipgraph.project import neighbourhood, project
-from tipgraph.reference import load_reference
+from tipgraph.project import neighbourhood
 from tipgraph.visualise import draw_static
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "articles" / "000_df495ebb58d21c9e.txt"
+from helpers import linked_seed_projection  # noqa: E402
+
 TGID = "https://w3id.org/tipgraph/id/"
 HONG_KONG = TGID + "actor/hong-kong"
 REPORT = TGID + "report/2024-trafficking-in-persons-report"
@@ -27,9 +23,7 @@ SPOKESPERSON = TGID + "article/000_df495ebb58d21c9e/person/spokesperson-hong-kon
 
 @pytest.fixture(scope="module")
 def G():
-    dataset = build_dataset([SEED])
-    link(dataset, load_reference())
-    return project(dataset)
+    return linked_seed_projection()
 
 
 def quoted_claim(G) -> str:

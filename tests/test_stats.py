@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from tipgraph.build import build_dataset
 from tipgraph.errors import TipgraphError
-from tipgraph.link import link
-from tipgraph.project import KINDS, project
-from tipgraph.reference import load_reference
+from tipgraph.project import KINDS
 from tipgraph.stats import graph_stats, render_stats
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "articles" / "000_df495ebb58d21c9e.txt"
+from helpers import linked_seed_projection  # noqa: E402
+
 TGID = "https://w3id.org/tipgraph/id/"
 HONG_KONG = TGID + "actor/hong-kong"
 REPORT = TGID + "report/2024-trafficking-in-persons-report"
@@ -26,9 +22,7 @@ RATING = TGID + "rating/hong-kong/2024-trafficking-in-persons-report"
 
 @pytest.fixture(scope="module")
 def G():
-    dataset = build_dataset([SEED])
-    link(dataset, load_reference())
-    return project(dataset)
+    return linked_seed_projection()
 
 
 @pytest.fixture(scope="module")

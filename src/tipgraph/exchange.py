@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from .errors import ExportError
-from .export import _write_atomically
+from .export import write_atomically
 from .project import EMPHASIS_COLOUR, KIND_COLOURS, KIND_SHAPES_DOT
 
 __all__ = ["FORMATS", "LIST_SEPARATOR", "write_network", "network_bytes", "read_network",
@@ -145,7 +145,7 @@ def write_network(G: nx.Graph, path: str | Path, fmt: str | None = None) -> Path
     .gv); return the path. ExportError for an unknown format or a file that cannot be written."""
     target = Path(path)
     data = network_bytes(G, format_for(target, fmt))
-    _write_atomically(target, data)
+    write_atomically(target, data)
     return target
 
 

@@ -71,7 +71,7 @@ def export(dataset: Graph, fmt: str, out_path: str | Path) -> Path:
     """
     data = serialize(dataset, fmt)
     target = Path(out_path)
-    _write_atomically(target, data.encode("utf-8"))
+    write_atomically(target, data.encode("utf-8"))
     return target
 
 
@@ -99,7 +99,9 @@ def _format_key(fmt: str) -> str:
     return key
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file in the same folder and a rename, so
+    that a failure leaves no partial file (shared by every writer of tipgraph)."""
     directory = target.parent if str(target.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)

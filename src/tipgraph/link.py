@@ -25,9 +25,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,6 +36,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from .errors import ReferenceError
+from .export import write_atomically
 from .gazetteer import KIND_PATHS
 from .namespace import SCHEMA, TG, TGID
 from .reference import (CURRENCY, REFERENCE_GRAPH, Identifier, Reference, add_identifier,
@@ -236,15 +235,7 @@ def write_review(path: Path, rows: list[dict]) -> None:
     writer.writerow(REVIEW_COLUMNS)
     for row in sorted(rows, key=lambda r: (r["entity"], r["scheme"], r["identifier"])):
         writer.writerow([row[c] for c in REVIEW_COLUMNS])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(_REVIEW_HEADER + buffer.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, (_REVIEW_HEADER + buffer.getvalue()).encode("utf-8"))
 
 
 # ------------------------------------------------------------------------------------ links

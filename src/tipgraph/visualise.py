@@ -98,11 +98,11 @@ def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str, note: str | 
     is shown under it. A graph of more than ``max_nodes`` nodes is cut down to the ``max_nodes``
     most connected ones (:func:`tipgraph.project.cap`), and the page says how many it shows.
     The same graph gives the same bytes."""
-    from .export import _write_atomically
+    from .export import write_atomically
 
     page, summary = html_page(G, title=title, note=note, max_nodes=max_nodes)
     data = page.encode("utf-8")
-    _write_atomically(Path(path), data)
+    write_atomically(Path(path), data)
     return summary._replace(bytes=len(data))
 
 
@@ -625,7 +625,7 @@ def draw_static(G: nx.MultiDiGraph, path: str | Path, fmt: str | None = None,
     from matplotlib.patches import FancyArrowPatch
 
     from .errors import ExportError
-    from .export import _write_atomically
+    from .export import write_atomically
     from .project import EMPHASIS_COLOUR, KIND_COLOURS
 
     target = Path(path)
@@ -728,5 +728,5 @@ def draw_static(G: nx.MultiDiGraph, path: str | Path, fmt: str | None = None,
         buffer = io.BytesIO()
         metadata = {"Date": None} if key == "svg" else {"Software": None}
         fig.savefig(buffer, format=key, dpi=100 if key == "svg" else 150, metadata=metadata)
-    _write_atomically(target, buffer.getvalue())
+    write_atomically(target, buffer.getvalue())
     return target
