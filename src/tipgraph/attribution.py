@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rdflib import URIRef
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -34,7 +35,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .gazetteer import LAW_KINDS
 from .speakers import (GROUP_KINDS, ORG_KINDS, PREPOSITIONS, PRONOUNS, QUOTE_MARKS, RELATIVE,
                        REPORT_KINDS, SENTENCE_PUNCT, Speaker, SpeakerParser)
-from .speech import Quote, Tokens, Words, find_quotes, phrase_at, quote_is_full
+from .speech import Quote, Tokens, find_quotes, phrase_at, quote_is_full, words_of
 
 __all__ = ["Found", "ClaimFinder"]
 
@@ -83,7 +84,7 @@ class ClaimFinder:
     def __init__(self, ctx):
         self.ctx = ctx
         self.text = ctx.text
-        self.words = Words(ctx.lexicon)
+        self.words = words_of(ctx.lexicon)
         self.toks = Tokens(ctx.text)
         self.quotes = self._quotes()
         self.found: list[Found] = []
@@ -95,11 +96,13 @@ class ClaimFinder:
     def run(self) -> list[Found]:
         events = [(q.open, 0, q) for q in self.quotes if self._full(q)]
         for i, tok in enumerate(self.toks):
-            if not self._speakable(tok.start):
+            verb = self.words.verb_at(self.toks, i) is not None
+            according = bool(phrase_at(self.toks, i, self.words.according))
+            if not (verb or according) or not self._speakable(tok.start):
                 continue
-            if self.words.verb_at(self.toks, i) is not None:
+            if verb:
                 events.append((tok.start, 1, i))
-            if phrase_at(self.toks, i, self.words.according):
+            if according:
                 events.append((tok.start, 2, i))
         events.extend((s.start, 3, s) for s in self.ctx.sentences
                       if phrase_at(self.toks, self.toks.index_at(s.start),
@@ -1008,6 +1011,7 @@ def _opened(text: str, closing: str) -> bool:
     return text.count("“") > text.count("”")
 
 
+@lru_cache(maxsize=4096)  # asked for every word of the sentence
 def _headline_case(sentence: str) -> bool:
     """A line in Headline Case (most words capitalised) is a title, not a claim."""
     words = [w for w in re.findall(r"(?:[A-Za-z]\.)+|[A-Za-z][A-Za-z'’\-]*", sentence)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable
 
-from .nlp import get_nlp
+from .nlp import get_nlp, token_lowers
 
 __all__ = ["Phrases", "phrase_tokens"]
 
@@ -34,6 +34,9 @@ class Phrases:
             if key:
                 self.values.setdefault(key, value)
         self.longest = max((len(k) for k in self.values), default=0)
+        # Most tokens start and end no phrase: one look-up rules them out.
+        self._first = frozenset(k[0] for k in self.values)
+        self._last = frozenset(k[-1] for k in self.values)
 
     def __contains__(self, word: str) -> bool:
         return (word.lower(),) in self.values
@@ -43,19 +46,25 @@ class Phrases:
 
     def at(self, doc, i: int, limit: int | None = None) -> int:
         """Length in tokens of the longest phrase starting at token ``i`` (0 if none)."""
-        limit = len(doc) if limit is None else min(limit, len(doc))
+        lowers = token_lowers(doc)
+        if 0 <= i < len(lowers) and lowers[i] not in self._first:
+            return 0
+        limit = len(lowers) if limit is None else min(limit, len(lowers))
         for n in range(min(self.longest, limit - i), 0, -1):
-            if tuple(t.lower_ for t in doc[i:i + n]) in self.values:
+            if lowers[i:i + n] in self.values:
                 return n
         return 0
 
     def before(self, doc, i: int, floor: int = 0) -> int:
         """Length in tokens of the longest phrase ending just before token ``i`` (0 if none)."""
+        lowers = token_lowers(doc)
+        if 0 < i <= len(lowers) and lowers[i - 1] not in self._last:
+            return 0
         for n in range(min(self.longest, i - floor), 0, -1):
-            if tuple(t.lower_ for t in doc[i - n:i]) in self.values:
+            if lowers[i - n:i] in self.values:
                 return n
         return 0
 
     def value(self, doc, i: int, n: int):
         """The value of the phrase made by tokens ``i`` to ``i + n``."""
-        return self.values.get(tuple(t.lower_ for t in doc[i:i + n]))
+        return self.values.get(token_lowers(doc)[i:i + n])

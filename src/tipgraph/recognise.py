@@ -1,13 +1,14 @@
 """Recognising named things in an article by rule, before any mapper turns them into facts.
 
-Two spaCy ``Matcher``s run over the document:
+Two matchers run over the document:
 
-- the gazetteer matcher: every name and alias in ``data/entities`` (case-insensitive for
-  multi-word names, exact for single words and entries marked ``case_sensitive``);
-- the pattern matcher: shapes of English names, built from the head words of
-  ``data/lexicon/heads.yaml`` ("... Act 2015", "Ministry of ...", "... Convention on ..."),
-  person names next to honorifics, roles or reporting verbs, and groups of people
-  ("migrant domestic workers").
+- the gazetteer matcher (:class:`NameMatcher`, spaCy ``PhraseMatcher``s): every name and alias
+  in ``data/entities`` (case-insensitive for multi-word names, exact for single words and
+  entries marked ``case_sensitive``);
+- the pattern matcher (:class:`PatternMatcher`, spaCy ``Matcher``s): shapes of English names,
+  built from the head words of ``data/lexicon/heads.yaml`` ("... Act 2015", "Ministry of ...",
+  "... Convention on ..."), person names next to honorifics, roles or reporting verbs, and
+  groups of people ("migrant domestic workers").
 
 Overlaps are settled deterministically: the longer span wins, then the gazetteer over a pattern,
 then the earlier span. The result is a list of :class:`Candidate`, in text order.
@@ -20,10 +21,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from .gazetteer import Gazetteer, load_gazetteer, load_lexicon
-from .nlp import get_nlp
+from .nlp import SparseMatcher, get_nlp, parse
 
 __all__ = ["Candidate", "recognise", "Recogniser", "get_recogniser", "NAMEWORD"]
 
@@ -57,11 +59,70 @@ class Candidate:
         return self.end - self.start
 
 
-def _token_pattern(nlp, phrase: str, case_sensitive: bool) -> list[dict]:
-    tokens = [t.text for t in nlp.make_doc(phrase)]
-    if case_sensitive:
-        return [{"ORTH": t} for t in tokens]
-    return [{"LOWER": t.lower()} for t in tokens]
+class NameMatcher:
+    """Known names, found as literal token sequences: exactly (``ORTH``) when case-sensitive,
+    else lower-cased (``LOWER``).
+
+    Called on a Doc or Span like a spaCy ``Matcher``, it returns the same ``(match_id, start,
+    end)`` tuples (relative to a Span's start), every occurrence of every name, overlapping ones
+    included, in the order a ``Matcher`` with one token pattern per name gives them: by end,
+    then start, then the order the keys were added. (The rules after it settle ties between
+    candidates in that order.) The ``PhraseMatcher``s underneath look each token up once
+    instead of trying every name at every token."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._rank: dict[int, int] = {}
+
+    def add(self, key: str, names: list[tuple[Doc, bool]]) -> None:
+        """Add the names (each a Doc of its tokens, and whether it is case-sensitive) under
+        ``key``."""
+        exact = [doc for doc, case_sensitive in names if case_sensitive]
+        lower = [doc for doc, case_sensitive in names if not case_sensitive]
+        if exact:
+            self._exact.add(key, exact)
+        if lower:
+            self._lower.add(key, lower)
+        self._rank.setdefault(self.vocab.strings.add(key), len(self._rank))
+
+    def __call__(self, doclike) -> list[tuple[int, int, int]]:
+        offset = doclike.start if not isinstance(doclike, Doc) else 0
+        found = {(key, start - offset, end - offset)
+                 for matcher in (self._exact, self._lower) for key, start, end in matcher(doclike)}
+        rank = self._rank
+        return sorted(found, key=lambda m: (m[2], m[1], rank[m[0]]))
+
+
+class PatternMatcher:
+    """The name-shape patterns, in a :class:`~tipgraph.nlp.SparseMatcher` with a group for each
+    key, so that each key's patterns are only tried where its own words are (a law's head word,
+    a company's legal form, a cue noun); the person patterns ("person:...") are one group.
+
+    The matches come group by group, each group's in the order a ``Matcher`` gives them. One
+    ``Matcher`` over all the patterns would interleave the groups, which :func:`_settle` does
+    not need: it takes the candidates by length, priority, start, kind and key, and the order
+    among equals matters only where equals still differ. Only the person patterns make such
+    candidates (a name with and without the honorific before it), and they are one group."""
+
+    def __init__(self, vocab):
+        self._matcher = SparseMatcher(vocab)
+
+    def add(self, key: str, patterns: list[list[dict]], anchors: list[dict] | None = None
+            ) -> None:
+        """Add patterns under ``key``; ``anchors``: token specifications one of which every
+        pattern must hold (see :class:`~tipgraph.nlp.SparseMatcher`)."""
+        family = key.partition(":")[0]
+        self._matcher.add(key, patterns, anchors, group="person" if family == "person" else key)
+
+    def __call__(self, doc) -> list[tuple[int, int, int]]:
+        return self._matcher(doc)
+
+
+def _name_pattern(nlp, phrase: str, case_sensitive: bool) -> tuple[Doc, bool]:
+    """A name as the gazetteer matcher takes it: its tokens, and whether case counts."""
+    return nlp.make_doc(phrase), case_sensitive
 
 
 class Recogniser:
@@ -72,15 +133,14 @@ class Recogniser:
         self.lexicon = lexicon
         nlp = get_nlp()
         self.vocab = nlp.vocab
-        self.gaz = Matcher(nlp.vocab)
-        self.pat = Matcher(nlp.vocab)
-        self._keys: dict[str, tuple[str, str]] = {}
+        self.gaz = NameMatcher(nlp.vocab)
+        self.pat = PatternMatcher(nlp.vocab)
         for entity in gazetteer:
             names = [entity.name, *entity.aliases]
             patterns = []
             for name in dict.fromkeys(names):
                 single = len(nlp.make_doc(name)) == 1
-                patterns.append(_token_pattern(nlp, name, entity.case_sensitive or single))
+                patterns.append(_name_pattern(nlp, name, entity.case_sensitive or single))
             key = f"gaz:{entity.id}"
             self.gaz.add(key, patterns)
             # Short forms that name the entity only when its state or publisher is in the text,
@@ -89,7 +149,7 @@ class Recogniser:
                 names = [str(n) for n in entity.get(field_name) or []]
                 if names:
                     self.gaz.add(f"{prefix}:{entity.id}", [
-                        _token_pattern(nlp, n, len(nlp.make_doc(n)) == 1) for n in names])
+                        _name_pattern(nlp, n, len(nlp.make_doc(n)) == 1) for n in names])
         self.demonyms = {}
         for entity in gazetteer.by_kind("State"):
             for demonym in entity.demonyms:
@@ -98,7 +158,16 @@ class Recogniser:
         self._multi_roles = sorted((r.lower().split() for r in lexicon.get("roles", {}).get("roles", [])
                                     if " " in r), key=len, reverse=True)
         self.common_nouns = _common_nouns(lexicon)
+        roles = lexicon.get("roles", {})
+        # words that are not part of a person's name next to it: "Mr", "minister", "said"
+        self._not_names = frozenset(
+            {w.lower() for w in roles.get("honorifics", [])}
+            | {r.lower() for r in roles.get("roles", []) if " " not in r}
+            | {v.lower() for v in lexicon.get("speech", {}).get("quote_verbs", [])}
+            | {w.lower() for w in self.openers})
         self._add_patterns(lexicon)
+        # Bylines and source lists name the same people and publishers in article after article.
+        self.kind_of_name = lru_cache(maxsize=4096)(self._kind_of_name)
 
     # -- patterns -------------------------------------------------------------------------
     def _add_patterns(self, lexicon: dict) -> None:
@@ -130,46 +199,51 @@ class Recogniser:
                         tails = year_tails if family in ("law", "instrument", "report") else [[]]
                         for tail in tails:
                             patterns.append(pre + [head] + post + tail)
-                self.pat.add(f"pat:{kind}", patterns)
+                self.pat.add(f"pat:{kind}", patterns, anchors=[head])
         # Constitutions named after their year: "the 1987 Constitution". ("the 2015 Act" is a
         # reference back to a law already named, resolved by the laws mapper.)
         for kind in ("Constitution",):
             words = [w for w in heads.get("law", {}).get(kind, []) if " " not in w]
-            self.pat.add(f"pat:{kind}", [[YEAR, {**NAMEWORD, "OP": "*"}, {"ORTH": {"IN": words}}]])
+            head = {"ORTH": {"IN": words}}
+            self.pat.add(f"pat:{kind}", [[YEAR, {**NAMEWORD, "OP": "*"}, head]], anchors=[head])
         # Numbered laws: "Law No. 15 of 2017", "Republic Act No. 9208", "Decree 112/2020".
-        law_heads = [w for w in heads.get("law", {}).get("Statute", []) if " " not in w]
+        law_head = {"ORTH": {"IN": [w for w in heads.get("law", {}).get("Statute", [])
+                                    if " " not in w]}}
         number = [{"ORTH": "(", "OP": "?"}, {"IS_UPPER": True, "OP": "?"}, {"ORTH": ")", "OP": "?"},
                   {"LOWER": {"IN": ["no", "no."]}, "OP": "?"}, {"ORTH": ".", "OP": "?"},
                   {"TEXT": {"REGEX": r"^(?:[A-Z]{1,3}/)?\d+[\d,/\-]*(?:/[A-Z]+)?[A-Za-z]?$"}}]
         self.pat.add("pat:Statute", [
-            [{**NAMEPART, "OP": "*"}, {"ORTH": {"IN": law_heads}}] + number + tail
+            [{**NAMEPART, "OP": "*"}, law_head] + number + tail
             for tail in ([], [{"LOWER": "of"}, YEAR], [{"LOWER": "of"}, YEAR, connector, the, nw_plus],
-                         [connector, the, nw_plus])])
+                         [connector, the, nw_plus])], anchors=[law_head])
         # Offices named after their holder: "the U.S. Attorney's Office", "the Prosecutor's Office".
         role_heads = sorted({r for r in lexicon.get("roles", {}).get("roles", []) if " " not in r})
-        gov = [w for w in heads.get("organisation", {}).get("GovernmentBody", []) if " " not in w]
+        gov = {"ORTH": {"IN": [w for w in heads.get("organisation", {}).get("GovernmentBody", [])
+                               if " " not in w]}}
         self.pat.add("pat:GovernmentBody", [[{**NAMEWORD, "OP": "*"}, {"LOWER": {"IN": role_heads},
                                               "IS_TITLE": True}, {"ORTH": {"IN": ["'s", "’s"]}},
-                                             {"ORTH": {"IN": gov}}]])
+                                             gov]], anchors=[gov])
         # Companies, by their legal form: "Tri-County Industrial Services LLC", "Acme Co., Ltd.".
         suffixes = [[{"ORTH": t.text} for t in nlp_doc(s)] for s in heads.get("company_suffixes", [])]
         comma = {"ORTH": ",", "OP": "?"}
         self.pat.add("company:Business", [pre + [comma] + suffix for pre in prefixes[1:3]
-                                          for suffix in suffixes])
+                                          for suffix in suffixes],
+                     anchors=[suffix[0] for suffix in suffixes if suffix])
         # Organisations introduced by what they are: "the charity Unchained Futures".
         cues = lexicon.get("groups", {}).get("organisation_cues", {})
         for kind, words in cues.items():
-            self.pat.add(f"cue:{kind}", [[{"LOWER": {"IN": [w.lower() for w in words]}},
-                                         NAMEWORD, {**NAMEPART, "OP": "*"}, NAMEWORD],
-                                        [{"LOWER": {"IN": [w.lower() for w in words]}}, NAMEWORD]])
+            cue = {"LOWER": {"IN": [w.lower() for w in words]}}
+            self.pat.add(f"cue:{kind}", [[cue, NAMEWORD, {**NAMEPART, "OP": "*"}, NAMEWORD],
+                                        [cue, NAMEWORD]], anchors=[cue])
         # ... or by an apposition: "Red River Homecoming, a Hanoi group that helps returnees".
         between = {"ORTH": {"NOT_IN": [",", ".", ";", ":", "(", ")", '"', "“", "”"]},
                    "LOWER": {"NOT_IN": ["of", "for", "with", "at", "in", "who", "which", "that",
                                         "and", "or"]}}
         for kind, words in cues.items():
+            cue = {"LOWER": {"IN": [w.lower() for w in words]}}
             self.pat.add(f"cue-after:{kind}", [[NAMEWORD, {**NAMEPART, "OP": "*"}, {"ORTH": ","},
                                                {"LOWER": {"IN": ["a", "an"]}}, {**between, "OP": "{0,4}"},
-                                               {"LOWER": {"IN": [w.lower() for w in words]}}]])
+                                               cue]], anchors=[cue])
         # People: honorific + name; role + name; name + ", role"; reporting verb + name.
         roles = lexicon.get("roles", {})
         honorifics = [h for h in roles.get("honorifics", [])]
@@ -190,10 +264,12 @@ class Recogniser:
                      [person + after_cue + r for r in multi_roles])
         # Places named with their kind: "Edo State" (a sub-national state), "Benin City".
         not_sub = list(heads.get("subnational_not", []))
-        self.pat.add("place:subnational", [[{**NAMEWORD, "ORTH": {"NOT_IN": not_sub}},
-                                            {"ORTH": {"IN": heads.get("subnational_suffixes", [])}}]])
-        self.pat.add("place:place", [[NAMEWORD, {**NAMEWORD, "OP": "?"},
-                                      {"ORTH": {"IN": heads.get("place_suffixes", [])}}]])
+        subnational = {"ORTH": {"IN": heads.get("subnational_suffixes", [])}}
+        self.pat.add("place:subnational",
+                     [[{**NAMEWORD, "ORTH": {"NOT_IN": not_sub}}, subnational]],
+                     anchors=[subnational])
+        place = {"ORTH": {"IN": heads.get("place_suffixes", [])}}
+        self.pat.add("place:place", [[NAMEWORD, {**NAMEWORD, "OP": "?"}, place]], anchors=[place])
         # An age in apposition: "Wade Hollister, 57, of League City"; "Ana Ruiz, 34, said".
         age = [{"ORTH": ","}, {"TEXT": {"REGEX": r"^\d{1,3}$"}}, {"ORTH": ","}]
         self.pat.add("person:age", [person + age])
@@ -227,14 +303,15 @@ class Recogniser:
         # "the Libyan coast guard": a state's demonym describes its body as well
         body_mods = [m.lower() for m in groups_lex.get("body_modifiers", [])]
         body_mods += [d.lower() for d in self.demonyms]
-        body_patterns = []
+        body_patterns, body_heads = [], []
         for head in groups_lex.get("body_heads", []):
             words = [{"LOWER": w} for w in head.lower().split()]
+            body_heads += words[-1:]
             body_patterns.append([{"LOWER": {"IN": body_mods}, "OP": "+"}] + words)
             prefixes = [p.lower() for p in groups_lex.get("body_prefixes", [])]
             body_patterns.append([{"LOWER": {"IN": prefixes}}, {"ORTH": "-"}, {"IS_LOWER": True},
                                   {"LOWER": {"IN": body_mods}, "OP": "*"}] + words)
-        self.pat.add("body:GovernmentBody", body_patterns)
+        self.pat.add("body:GovernmentBody", body_patterns, anchors=body_heads)
         speaking = groups_lex.get("speaking_groups", [])
         self.pat.add("group:speaking", [[{"LOWER": w} for w in words_of(s)] for s in speaking])
         self.pat.add("demonym:official", [[{"ORTH": {"IN": sorted(self.demonyms)}}]])
@@ -283,6 +360,16 @@ class Recogniser:
                 found.append(cand)
         found = self._prefixed(doc, found)
         return self._retype(doc, _settle(found))
+
+    def _kind_of_name(self, name: str) -> str | None:
+        """The kind the rules give ``name`` on its own (one candidate covering all of it), else
+        None. The name is written as a sentence, so that a long name in title case is not taken
+        for a headline. Use :attr:`kind_of_name`, which remembers the answers."""
+        doc = parse(name.rstrip(".") + ".")
+        for cand in self(doc):
+            if cand.start == 0 and cand.end == len(doc) - 1:
+                return cand.kind
+        return None
 
     def _preferred(self, rivals: list[Candidate], states: list[Candidate], main: str | None
                    ) -> Candidate:
@@ -404,11 +491,7 @@ class Recogniser:
                 return None
             return Candidate(start, end, kind, "pattern", priority=1)
         if family == "person":
-            roles = self.lexicon.get("roles", {})
-            skip = {w.lower() for w in roles.get("honorifics", [])}
-            skip |= {r.lower() for r in roles.get("roles", []) if " " not in r}
-            skip |= {v.lower() for v in self.lexicon.get("speech", {}).get("quote_verbs", [])}
-            skip |= {w.lower() for w in openers}
+            skip = self._not_names
             toks = list(range(start, end))
             if kind == "honorific":
                 toks = toks[1:]
@@ -595,7 +678,8 @@ def _strip_leading(doc, start: int, end: int, openers: frozenset = frozenset()) 
 
 
 def _settle(found: list[Candidate]) -> list[Candidate]:
-    """Keep non-overlapping candidates: longest first, then priority, then earliest."""
+    """Keep non-overlapping candidates: longest first, then priority, then earliest (and among
+    candidates equal in these, kind and key, the first found)."""
     chosen: list[Candidate] = []
     taken: set[int] = set()
     for cand in sorted(found, key=lambda c: (-c.length, -c.priority, c.start, c.kind, c.key or "")):

@@ -615,7 +615,7 @@ class SpeakerParser:
         """The report edition of that year the article mentions."""
         for m in self.ctx.mentions_of("Report"):
             if any(p == TG.year and str(o) == year
-                   for s, p, o in self.ctx.triples if s == m.ref.iri):
+                   for s, p, o in self.ctx.statements(m.ref.iri)):
                 return m.ref
             record = m.ref.record
             if record is not None and str(record.get("year")) == year:
@@ -736,8 +736,8 @@ class SpeakerParser:
         it."""
         if ref.kind not in ("Person", "ActorGroup"):
             return None
-        for s, p, o in self.ctx.triples:
-            if s == ref.iri and p == TG.speaksFor:
+        for s, p, o in self.ctx.statements(ref.iri):
+            if p == TG.speaksFor:
                 return self.ctx.entities.get(o)
         return None
 

@@ -11,13 +11,15 @@ import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Tok", "Tokens", "Quote", "find_quotes", "Words", "VerbForm"]
+__all__ = ["Tok", "Tokens", "Quote", "find_quotes", "Words", "words_of", "VerbForm", "PhraseList",
+           "phrase_at"]
 
 _TOKEN = re.compile(r"\w+(?:[-.–]\w+)*(?:['’](?![sS]\b)\w+)?|['’][sS]\b|\S")
 _OPENING, _CLOSING = "“", "”"
 _STRAIGHT = '"'
 _SENTENCE_END = ".!?…"
 _AGE = re.compile(r"^\d+-year-old$")
+_WORDS: list[tuple[dict, "Words"]] = []  # lexicons and their Words, the latest first
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Tokens(list):
         super().__init__(Tok(m.start(), m.end(), m.group(), m.group().lower())
                          for m in _TOKEN.finditer(text))
         self._starts = [t.start for t in self]
+        self._lows = tuple(t.low for t in self)
 
     def index_at(self, char: int) -> int:
         """Index of the first token that starts at or after ``char``."""
@@ -59,7 +62,11 @@ class Tokens(list):
         return bisect.bisect_right(self._starts, char - 1) if char > 0 else 0
 
     def words(self, i: int, j: int) -> list[str]:
-        return [t.low for t in self[i:j]]
+        return list(self._lows[i:j])
+
+    def lows(self, i: int, j: int) -> tuple[str, ...]:
+        """The lower-cased words ``i`` to ``j``, as a tuple (the form phrases are kept in)."""
+        return self._lows[i:j]
 
 
 @dataclass(frozen=True)
@@ -122,8 +129,20 @@ class VerbForm:
     stance: str
 
 
+def words_of(lexicon: dict) -> "Words":
+    """The :class:`Words` of a lexicon, made once for each of the last few lexicons read (a
+    lexicon is not changed once loaded, and the Words are only read)."""
+    for known, words in _WORDS:
+        if known is lexicon:
+            return words
+    words = Words(lexicon)
+    _WORDS.insert(0, (lexicon, words))
+    del _WORDS[4:]
+    return words
+
+
 class Words:
-    """The lexicon as the claims mapper uses it."""
+    """The lexicon as the claims mapper uses it (see :func:`words_of`)."""
 
     def __init__(self, lexicon: dict):
         speech = lexicon.get("speech", {})
@@ -186,15 +205,36 @@ class Words:
     def verb_at(self, toks: Tokens, i: int) -> VerbForm | None:
         """The reporting verb form that starts at token ``i`` (the longest), if any."""
         for form in self.verbs.get(toks[i].low, ()):
-            if toks.words(i, i + len(form.words)) == list(form.words):
+            if toks.lows(i, i + len(form.words)) == form.words:
                 return form
         return None
 
 
+class PhraseList(list):
+    """Phrases (tuples of lower-case words) in the order they are tried, with those that can
+    start at a given word at hand."""
+
+    def __init__(self, phrases):
+        super().__init__(phrases)
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in self:
+            if words:
+                self._by_first.setdefault(words[0], [])
+        for first, found in self._by_first.items():
+            found.extend(p for p in self if not p or p[0] == first)
+        self._empty = [p for p in self if not p]
+
+    def starting(self, word: str) -> list[tuple[str, ...]]:
+        """The phrases that may start at ``word``, in order."""
+        return self._by_first.get(word, self._empty)
+
+
 def phrase_at(toks: Tokens, i: int, phrases) -> tuple[str, ...] | None:
     """The longest of ``phrases`` (tuples of lower-case words) that starts at token ``i``."""
+    if isinstance(phrases, PhraseList) and 0 <= i < len(toks):
+        phrases = phrases.starting(toks[i].low)
     for words in phrases:
-        if toks.words(i, i + len(words)) == list(words):
+        if toks.lows(i, i + len(words)) == tuple(words):
             return words
     return None
 
@@ -203,10 +243,10 @@ def _lower(words) -> set[str]:
     return {str(w).lower() for w in words}
 
 
-def _phrases(items) -> list[tuple[str, ...]]:
+def _phrases(items) -> PhraseList:
     """Phrases as tuples of words, longest first (then alphabetical: a fixed order)."""
     found = {tuple(_TOKEN.findall(str(p).lower())) for p in items}
-    return sorted(found, key=lambda p: (-len(p), p))
+    return PhraseList(sorted(found, key=lambda p: (-len(p), p)))
 
 
 def _verb_forms(verbs: dict) -> dict[str, list[VerbForm]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from ..errors import MapperError
@@ -53,8 +54,14 @@ def mapper(name: str, after: Iterable[str] = ()):
     return register
 
 
+@lru_cache(maxsize=None)
 def load_builtin() -> None:
-    """Import tipgraph's own mapper modules and any registered through entry points."""
+    """Import tipgraph's own mapper modules and any registered through entry points.
+
+    Done once per process: reading the installed packages' entry points is slow, and every
+    module registers its mappers when it is first imported. (A plug-in that fails to load
+    raises, and is not remembered as loaded.) Mappers registered later with :func:`mapper`
+    are still seen by :func:`registry`."""
     for name in BUILTIN:
         importlib.import_module(f"{__name__}.{name}")
     try:

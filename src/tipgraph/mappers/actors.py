@@ -14,6 +14,7 @@ from rdflib import Literal
 
 from ..gazetteer import ACTOR_KINDS, slugify
 from ..namespace import SCHEMA, TG
+from ..nlp import token_texts
 from . import mapper
 
 CONFIDENCE = {"gazetteer": 0.95, "demonym": 0.85, "pattern": 0.7, "byline": 0.9}
@@ -100,9 +101,12 @@ def _surnames(ctx, people) -> None:
     for m in ctx.mentions:
         occupied.update(range(m.start, m.end))
     first_seen = {m.ref.iri: m.start for m in people}
-    for token in ctx.doc:
-        ref = by_surname.get(token.text)
-        if ref is None or token.idx in occupied or not ctx.in_prose(token.idx):
+    for i, text in enumerate(token_texts(ctx.doc)):
+        ref = by_surname.get(text)
+        if ref is None:
+            continue
+        token = ctx.doc[i]
+        if token.idx in occupied or not ctx.in_prose(token.idx):
             continue
         if token.idx < first_seen.get(ref.iri, 0):
             continue

@@ -79,7 +79,7 @@ class Writer:
     def _publisher(self, report):
         """The publisher of a report edition (or of its series)."""
         ctx = self.ctx
-        linked = {p: o for s, p, o in ctx.triples if s == report.iri and o in ctx.entities}
+        linked = {p: o for s, p, o in ctx.statements(report.iri) if o in ctx.entities}
         if SCHEMA.publisher in linked:
             return ctx.entities[linked[SCHEMA.publisher]]
         series = ctx.entities.get(linked.get(TG.series))
@@ -296,7 +296,7 @@ class Writer:
             if here - self.ctx.sentence_index(g.start) > 2:
                 break
             if g.stance == TG.Disputes and self._allies(f, g):
-                return [o for s, p, o in self.ctx.triples if s == g.node and p == TG.disputes]
+                return [o for s, p, o in self.ctx.statements(g.node) if p == TG.disputes]
         return []
 
     # -- laws that restrict civil society -------------------------------------------------------

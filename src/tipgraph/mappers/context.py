@@ -6,15 +6,16 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from ..article import Article, Span
 from ..gazetteer import ACTOR_KINDS, KIND_PATHS, Entity, Gazetteer, slugify
+from ..literals import decimal_literal
 from ..namespace import OA, PROV, SCHEMA, SKOS, TG, TGID
-from ..nlp import parse
+from ..nlp import parse, token_lowers, token_texts
 from ..recognise import Candidate, Recogniser
 
 __all__ = ["MappingContext", "EntityRef", "Mention", "Triple"]
@@ -58,9 +59,26 @@ class Mention:
     extra: dict = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1024)
 def confidence_literal(value: float) -> Literal:
     value = min(1.0, max(0.0, value))
-    return Literal(Decimal(f"{value:.2f}"), datatype=XSD.decimal)
+    return decimal_literal(f"{value:.2f}")
+
+
+class _Terms:
+    """The terms every annotation is written with, looked up once: an rdflib ``Namespace``
+    makes a new URIRef at every attribute access, and an article has hundreds of annotations."""
+
+    type = RDF.type
+    Annotation, SpecificResource = OA.Annotation, OA.SpecificResource
+    TextPositionSelector, TextQuoteSelector = OA.TextPositionSelector, OA.TextQuoteSelector
+    hasBody, hasTarget, motivatedBy, hasSource, hasSelector = (
+        OA.hasBody, OA.hasTarget, OA.motivatedBy, OA.hasSource, OA.hasSelector)
+    start, end, exact, prefix, suffix = OA.start, OA.end, OA.exact, OA.prefix, OA.suffix
+    identifying, describing = OA.identifying, OA.describing
+    confidence, sentence, property = TG.confidence, TG.sentence, TG.property
+    wasGeneratedBy, wasDerivedFrom = PROV.wasGeneratedBy, PROV.wasDerivedFrom
+    integer = XSD.integer   # offsets: see tipgraph.literals
 
 
 class MappingContext:
@@ -88,9 +106,11 @@ class MappingContext:
         self.mentions: list[Mention] = []
         self.found: dict[str, object] = {}
         self.triples: list[Triple] = []
+        self._by_subject: dict = {}   # subject -> its triples, in the order written
+        self._added = 0               # triples written through add()
         self.current_mapper = "build"
         self._counters: Counter = Counter()
-        self._activities: set[str] = set()
+        self._activities: dict[str, URIRef] = {}   # mapper name -> its activity
         self._alt_labels: set[tuple[URIRef, str]] = set()
 
     # -- text ---------------------------------------------------------------------------------
@@ -192,12 +212,8 @@ class MappingContext:
 
     def classify_name(self, name: str, default: str) -> str:
         """The kind the name-shape patterns give a name on its own, else ``default``."""
-        # Written as a sentence, so that a long name in title case is not taken for a headline.
-        doc = parse(name.rstrip(".") + ".")
-        for cand in self.recogniser(doc):
-            if cand.start == 0 and cand.end == len(doc) - 1:
-                return cand.kind
-        return default
+        kind = self.recogniser.kind_of_name(name)
+        return default if kind is None else kind
 
     def in_prose(self, start: int) -> bool:
         """Whether a character lies in the title, standfirst or body (not byline or sources)."""
@@ -234,8 +250,12 @@ class MappingContext:
                     or len(word.text) < 2 or not word.is_alpha:
                 continue
             taken = {(x.start, x.end) for x in self.mentions}
-            for token in doc[span.end + 1:]:
-                if token.text == word.text and (token.idx, token.idx + len(token)) not in taken:
+            texts = token_texts(doc)
+            for i in range(span.end + 1, len(doc)):
+                if texts[i] != word.text:
+                    continue
+                token = doc[i]
+                if (token.idx, token.idx + len(token)) not in taken:
                     extra.append(self.mention(m.ref, token.idx, token.idx + len(token),
                                               m.confidence, "pattern"))
         return extra
@@ -258,9 +278,12 @@ class MappingContext:
             occupied.update(range(m.start, m.end))
         found = []
         doc = self.doc
-        for token in doc:
-            ks = nouns.get(token.lower_)
-            if not ks or token.idx in occupied or not self.in_prose(token.idx):
+        for i, low in enumerate(token_lowers(doc)):
+            ks = nouns.get(low)
+            if not ks:
+                continue
+            token = doc[i]
+            if token.idx in occupied or not self.in_prose(token.idx):
                 continue
             if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of" and \
                     token.i + 2 < len(doc) and doc[token.i + 2].is_title:
@@ -343,8 +366,8 @@ class MappingContext:
         if not people:
             return None
         person = people[-1].ref.iri
-        for s, p, o in self.triples:
-            if s == person and p == TG.speaksFor:
+        for s, p, o in self.statements(person):
+            if p == TG.speaksFor:
                 ref = self.entities.get(o)
                 if ref is not None and ref.kind in kinds:
                     return ref
@@ -362,7 +385,20 @@ class MappingContext:
 
     # -- writing ------------------------------------------------------------------------------
     def add(self, s, p, o) -> None:
-        self.triples.append((s, p, o))
+        triple = (s, p, o)
+        self.triples.append(triple)
+        self._by_subject.setdefault(s, []).append(triple)
+        self._added += 1
+
+    def statements(self, subject) -> list[Triple]:
+        """The triples written so far whose subject is ``subject``, in the order written."""
+        if len(self.triples) != self._added:
+            # triples taken back (a mapper that failed) or written around add(): index afresh
+            self._by_subject = {}
+            for triple in self.triples:
+                self._by_subject.setdefault(triple[0], []).append(triple)
+            self._added = len(self.triples)
+        return list(self._by_subject.get(subject, ()))
 
     def local(self, kind: str) -> URIRef:
         """A new article-local IRI: ``tgid:article/{id}/{kind}/{n}``."""
@@ -476,7 +512,7 @@ class MappingContext:
         mention = Mention(ref, start, end, self.text[start:end], how, confidence,
                           self.current_mapper, extra)
         self.mentions.append(mention)
-        self.annotate(ref.iri, start, end, confidence, motivation=OA.identifying)
+        self.annotate(ref.iri, start, end, confidence, motivation=_Terms.identifying)
         surface = mention.text.strip()
         if how in ("gazetteer", "pattern") and surface != ref.name \
                 and (ref.iri, surface) not in self._alt_labels:
@@ -485,7 +521,7 @@ class MappingContext:
         return mention
 
     def annotate(self, node: URIRef, start: int, end: int, confidence: float,
-                 prop: URIRef | None = None, motivation: URIRef = OA.describing) -> URIRef:
+                 prop: URIRef | None = None, motivation: URIRef = _Terms.describing) -> URIRef:
         """An annotation whose target is ``text[start:end]`` and whose body is ``node``."""
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"span {start}-{end} outside the article text")
@@ -493,42 +529,42 @@ class MappingContext:
         target, position, quote = (URIRef(f"{ann}/{part}") for part in ("target", "position",
                                                                          "quote"))
         activity = self._activity()
-        add = self.add
-        add(ann, RDF.type, OA.Annotation)
-        add(ann, OA.hasBody, node)
-        add(ann, OA.hasTarget, target)
-        add(ann, OA.motivatedBy, motivation)
-        add(ann, TG.confidence, confidence_literal(confidence))
-        add(ann, PROV.wasGeneratedBy, activity)
-        add(ann, TG.sentence, Literal(self.sentence_at(start).text))
+        add, t = self.add, _Terms
+        add(ann, t.type, t.Annotation)
+        add(ann, t.hasBody, node)
+        add(ann, t.hasTarget, target)
+        add(ann, t.motivatedBy, motivation)
+        add(ann, t.confidence, confidence_literal(confidence))
+        add(ann, t.wasGeneratedBy, activity)
+        add(ann, t.sentence, Literal(self.sentence_at(start).text))
         if prop is not None:
-            add(ann, TG.property, prop)
-        add(target, RDF.type, OA.SpecificResource)
-        add(target, OA.hasSource, self.iri)
-        add(target, OA.hasSelector, position)
-        add(target, OA.hasSelector, quote)
-        add(position, RDF.type, OA.TextPositionSelector)
-        add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
-        add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
-        add(quote, RDF.type, OA.TextQuoteSelector)
-        add(quote, OA.exact, Literal(self.text[start:end]))
-        add(quote, OA.prefix, Literal(self.text[max(0, start - _CONTEXT_CHARS):start]))
-        add(quote, OA.suffix, Literal(self.text[end:end + _CONTEXT_CHARS]))
+            add(ann, t.property, prop)
+        add(target, t.type, t.SpecificResource)
+        add(target, t.hasSource, self.iri)
+        add(target, t.hasSelector, position)
+        add(target, t.hasSelector, quote)
+        add(position, t.type, t.TextPositionSelector)
+        add(position, t.start, Literal(start, datatype=t.integer))
+        add(position, t.end, Literal(end, datatype=t.integer))
+        add(quote, t.type, t.TextQuoteSelector)
+        add(quote, t.exact, Literal(self.text[start:end]))
+        add(quote, t.prefix, Literal(self.text[max(0, start - _CONTEXT_CHARS):start]))
+        add(quote, t.suffix, Literal(self.text[end:end + _CONTEXT_CHARS]))
         return ann
 
     def fact(self, node: URIRef, cls: URIRef, start: int, end: int, confidence: float,
              prop: URIRef | None = None) -> URIRef:
         """Declare an article-local fact node of class ``cls`` with its evidence span."""
-        self.add(node, RDF.type, cls)
-        self.add(node, PROV.wasDerivedFrom, self.iri)
+        self.add(node, _Terms.type, cls)
+        self.add(node, _Terms.wasDerivedFrom, self.iri)
         self.annotate(node, start, end, confidence, prop=prop)
         return node
 
     def _activity(self) -> URIRef:
         name = self.current_mapper
-        activity = TGID[f"article/{self.article.id}/activity/{name}"]
-        if name not in self._activities:
-            self._activities.add(name)
+        activity = self._activities.get(name)
+        if activity is None:
+            activity = self._activities[name] = TGID[f"article/{self.article.id}/activity/{name}"]
             agent = TGID[f"mapper/{name}"]
             self.add(activity, RDF.type, PROV.Activity)
             self.add(activity, PROV.used, self.iri)

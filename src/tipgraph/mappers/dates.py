@@ -395,7 +395,7 @@ def _refers_to(ctx, w: Words, e: Expr, prev: Expr | None, prev_target, mentions,
 def _has_date(ctx, ref, prop, field: str, added: set) -> bool:
     if (ref.iri, prop) in added or (ref.record is not None and ref.record.get(field)):
         return True
-    return any(s == ref.iri and p == prop for s, p, _ in ctx.triples)
+    return any(p == prop for s, p, _ in ctx.statements(ref.iri))
 
 
 def _dated_property(ctx, e: Expr, mention, event: Event | None, added: set):

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Literal
-from rdflib.namespace import XSD
-from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
 from ..dates import YEAR_RE
 from ..gazetteer import ACTOR_KINDS
+from ..literals import decimal_literal
 from ..namespace import SCHEMA, TG
+from ..nlp import SparseMatcher
 from ..phrases import Phrases, phrase_tokens
 from . import mapper
 
@@ -230,9 +230,10 @@ def _resources(ctx):
 
 # ------------------------------------------------------------------------------ the Matcher
 
-def _matcher(vocab, w: Words, cur: Currencies) -> Matcher:
+def _matcher(vocab, w: Words, cur: Currencies) -> SparseMatcher:
     """Token patterns: MONEY (currency + number + scale, number + scale + currency), NUMBER and
-    PERCENT. Short scales ("m", "bn") must touch the number ("£3.5m", "40m")."""
+    PERCENT. Short scales ("m", "bn") must touch the number ("£3.5m", "40m"). Numbers are few
+    in a text, so the patterns are only tried where one could be."""
     num = {"TEXT": {"REGEX": NUMBER_TOKEN.pattern}}
     tight = {"TEXT": {"REGEX": NUMBER_TOKEN.pattern}, "SPACY": False}
     scale, abbr = {"LOWER": {"IN": sorted(w.scales)}}, {"LOWER": {"IN": sorted(w.abbrs)}}
@@ -250,7 +251,7 @@ def _matcher(vocab, w: Words, cur: Currencies) -> Matcher:
     if cur.glued is not None:
         glued = {"TEXT": {"REGEX": cur.glued.pattern}}
         money += [[glued], [glued, scale], [dict(glued, SPACY=False), abbr]]
-    matcher = Matcher(vocab)
+    matcher = SparseMatcher(vocab)
     matcher.add("MONEY", money)
     matcher.add("NUMBER", digits + spelled)
     if w.percent:
@@ -384,15 +385,23 @@ def _iso(ref, ctx=None) -> str | None:
     return None
 
 
-def _sentence_states(ctx, char: int) -> list[str]:
-    """The states an amount's sentence names, nearest first: a State itself, else the
-    jurisdiction of a law named there, else the state a named body is part of ("directed the
-    Maharashtra authority to pay Rs 5 lakh" under "the Immoral Traffic (Prevention) Act")."""
-    sent = ctx.sentence_at(char)
+def _state_links(ctx) -> dict:
+    """The first jurisdiction and the first parent written for each entity:
+    ``(entity, tg:jurisdiction | tg:partOf) -> object``."""
     links: dict = {}
+    props = (TG.jurisdiction, TG.partOf)
     for s_, p_, o_ in ctx.triples:
-        if p_ in (TG.jurisdiction, TG.partOf):
+        if p_ in props:
             links.setdefault((s_, p_), o_)
+    return links
+
+
+def _sentence_states(ctx, char: int, links: dict) -> list[str]:
+    """The states an amount's sentence names, nearest first: a State itself, else the
+    jurisdiction of a law named there (``links``: :func:`_state_links`), else the state a named
+    body is part of ("directed the Maharashtra authority to pay Rs 5 lakh" under "the Immoral
+    Traffic (Prevention) Act")."""
+    sent = ctx.sentence_at(char)
     ranked = []
     for m in ctx.mentions_in(sent.start, sent.end):
         distance = abs(m.start - char)
@@ -410,10 +419,11 @@ def _sentence_states(ctx, char: int) -> list[str]:
 def _amounts(ctx, w: Words, cur: Currencies, matches) -> list[Fig]:
     doc = ctx.doc
     salient = _iso(ctx.salient("State"), ctx)
+    links = _state_links(ctx)
     found = {}
     for label, s, _ in matches:
         if label == "MONEY" and ctx.in_prose(doc[s].idx):
-            f = _amount(doc, s, w, cur, _sentence_states(ctx, doc[s].idx) + [salient])
+            f = _amount(doc, s, w, cur, _sentence_states(ctx, doc[s].idx, links) + [salient])
             if f is not None:
                 found[(f.tok, f.tok_end)] = f
     kept = filter_spans([doc[a:b] for a, b in found])
@@ -1266,7 +1276,7 @@ def _emit(ctx, f: Fig):
     doc, node = ctx.doc, f.node
     start, end = _chars(doc, (f.vtok, f.vtok_end))
     ctx.fact(node, getattr(TG, f.kind), start, end, f.confidence, prop=SCHEMA.value)
-    yield node, SCHEMA.value, Literal(f.value, datatype=XSD.decimal)
+    yield node, SCHEMA.value, decimal_literal(f.value)
     yield node, TG.valueText, Literal(ctx.text[start:end])
     if f.currency:
         yield node, SCHEMA.currency, Literal(f.currency)

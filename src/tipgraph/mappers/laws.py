@@ -16,6 +16,7 @@ from ..gazetteer import LAW_KINDS, slugify
 from rdflib import Literal
 
 from ..namespace import SKOS, TG
+from ..nlp import token_lowers, token_texts
 from . import mapper
 
 CONFIDENCE = {"gazetteer": 0.95, "pattern": 0.75}
@@ -133,9 +134,10 @@ def _provisions(ctx) -> None:
     doc = ctx.doc
     laws = ctx.mentions_of("Constitution", "Statute", "Bill")
     covered = 0
-    for token in doc:
-        if token.i < covered:
-            continue  # "Section 18" inside "Article III, Section 18"
+    for i, low in enumerate(token_lowers(doc)):
+        if i < covered or low not in heads:
+            continue  # "Section 18" inside "Article III, Section 18"; no provision here
+        token = doc[i]
         end = _provision_at(doc, token.i, heads)
         if not end or not ctx.in_prose(token.idx):
             continue
@@ -254,8 +256,11 @@ def _the_constitution(ctx) -> list:
             and ctx.gazetteer.get(state.record.get("part_of")) is not None:
         state = ctx.entity("", "", record=ctx.gazetteer.get(state.record.get("part_of")))
     found = []
-    for token in ctx.doc:
-        if token.text != "Constitution" or token.idx in named or not ctx.in_prose(token.idx) \
+    for i, text in enumerate(token_texts(ctx.doc)):
+        if text != "Constitution":
+            continue
+        token = ctx.doc[i]
+        if token.idx in named or not ctx.in_prose(token.idx) \
                 or token.i == 0 or ctx.doc[token.i - 1].lower_ != "the" or state is None:
             continue
         nxt = ctx.doc[token.i + 1] if token.i + 1 < len(ctx.doc) else None

@@ -98,9 +98,11 @@ class _Words:
 def _find(tokens, phrases) -> list[tuple[int, int, tuple[str, ...]]]:
     """(first token index, end token index, phrase) of each phrase in a token sequence."""
     words = [t.lower_ for t in tokens]
+    firsts = {p[0] for p in phrases if p}
     found, i = [], 0
     while i < len(words):
-        hit = next((p for p in phrases if tuple(words[i:i + len(p)]) == p), None)
+        hit = next((p for p in phrases if tuple(words[i:i + len(p)]) == p), None) \
+            if words[i] in firsts else None
         if hit:
             found.append((i, i + len(hit), hit))
             i += len(hit)
