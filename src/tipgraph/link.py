@@ -28,16 +28,16 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from rapidfuzz import fuzz
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, SKOS
 
 from .errors import ReferenceError
 from .export import write_atomically
 from .gazetteer import KIND_PATHS
+from .literals import decimal_literal
 from .namespace import SCHEMA, TG, TGID
 from .reference import (CURRENCY, REFERENCE_GRAPH, Identifier, Reference, add_identifier,
                         entity_iri, read_table, reference_graph)
@@ -262,8 +262,7 @@ def links_graph(dataset: Graph, ref: Reference, links: list[Candidate],
         graph.add((node, RDF.type, TG.Link))
         graph.add((node, TG.linkSubject, entity))
         graph.add((node, TG.linkTarget, target))
-        graph.add((node, TG.confidence, Literal(Decimal(f"{candidate.score:.3f}"),
-                                                datatype=XSD.decimal)))
+        graph.add((node, TG.confidence, decimal_literal(f"{candidate.score:.3f}")))
         graph.add((node, TG.evidence, Literal(candidate.evidence)))
         graph.add((node, TG.decision, Literal("automatic" if candidate.certain
                                               else "accepted")))

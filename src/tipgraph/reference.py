@@ -25,6 +25,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
 from .errors import ReferenceError
 from .gazetteer import ACTOR_KINDS, INSTRUMENT_KINDS, KIND_PATHS, Gazetteer, load_gazetteer
+from .literals import integer_literal
 from .mappers.reports import edition_record
 from .namespace import SCHEMA, TG, TGID, bind_prefixes
 from .resources import project_file
@@ -395,7 +396,7 @@ def _check_unique(ref: Reference) -> None:
 def _provenance(graph: Graph, node: URIRef, source: str, where: Where) -> None:
     graph.add((node, DCTERMS.source, TGID[f"reference/source/{source}"]))
     graph.add((node, TG.referenceFile, Literal(where.file.name)))
-    graph.add((node, TG.referenceLine, Literal(where.line, datatype=XSD.positiveInteger)))
+    graph.add((node, TG.referenceLine, integer_literal(where.line)))
 
 
 def add_source(graph: Graph, source: Source) -> None:
