@@ -56,3 +56,7 @@ class ExportError(TipgraphError):
 
 class ReferenceError(TipgraphError):
     """A reference table under data/reference (or a link review file) is malformed."""
+
+
+class StoreError(TipgraphError):
+    """A store cannot be opened, read or written, or a SPARQL server does not answer."""

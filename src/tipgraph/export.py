@@ -29,9 +29,10 @@ import os
 import re
 import secrets
 import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -43,7 +44,8 @@ from .errors import ExportError
 from .namespace import bind_prefixes
 from .resources import project_file
 
-__all__ = ["FORMATS", "CONTEXT_PATH", "export", "serialize", "load_context", "jsonld_document"]
+__all__ = ["FORMATS", "CONTEXT_PATH", "export", "serialize", "load_context", "jsonld_document",
+           "write_atomically", "atomic_output", "nt_term"]
 
 FORMATS: dict[str, str] = {
     "ttl": "Turtle: the union of all graphs",
@@ -102,6 +104,15 @@ def _format_key(fmt: str) -> str:
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file in the same folder and a rename, so
     that a failure leaves no partial file (shared by every writer of tipgraph)."""
+    with atomic_output(target) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``target`` through: a temporary file in the same folder, renamed
+    to ``target`` when the ``with`` block ends without an error, removed otherwise."""
+    target = Path(target)
     directory = target.parent if str(target.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -115,7 +126,7 @@ def write_atomically(target: Path, data: bytes) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
         except BaseException:
@@ -172,7 +183,7 @@ def _graph_sort_key(identifier: Node | None) -> tuple[int, str]:
 
 
 def _triple_key(triple: _Triple) -> str:
-    return " ".join(_nt(term) for term in triple)
+    return " ".join(nt_term(term) for term in triple)
 
 
 def _canonical_bnodes(triples: list[_Triple]) -> list[_Triple]:
@@ -214,7 +225,7 @@ def _escape_iri(iri: str) -> str:
     return "".join(out)
 
 
-def _nt(term: Node) -> str:
+def nt_term(term: Node) -> str:
     """A term in N-Triples syntax (UTF-8, strings escaped as the N-Triples grammar requires)."""
     if isinstance(term, URIRef):
         return f"<{_escape_iri(str(term))}>"
@@ -231,16 +242,16 @@ def _nt(term: Node) -> str:
 
 
 def _ntriples(graphs: list[tuple[Node | None, list[_Triple]]]) -> str:
-    lines = {f"{_nt(s)} {_nt(p)} {_nt(o)} ." for _, triples in graphs for s, p, o in triples}
+    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for _, triples in graphs for s, p, o in triples}
     return "".join(line + "\n" for line in sorted(lines))
 
 
 def _nquads(graphs: list[tuple[Node | None, list[_Triple]]]) -> str:
     lines = set()
     for key, triples in graphs:
-        label = "" if key is None else " " + _nt(key)
+        label = "" if key is None else " " + nt_term(key)
         for s, p, o in triples:
-            lines.add(f"{_nt(s)} {_nt(p)} {_nt(o)}{label} .")
+            lines.add(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{label} .")
     return "".join(line + "\n" for line in sorted(lines))
 
 

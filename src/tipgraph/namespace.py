@@ -78,6 +78,9 @@ class TG(DefinedNamespace):
 
     # properties: article
     contentHash: URIRef
+    # properties: the build record of an article's named graph (tipgraph.build.build_store)
+    inputHash: URIRef
+    resolutionHash: URIRef
     sourceFile: URIRef
     dateline: URIRef
     # actors

@@ -30,6 +30,7 @@ SPARQL 1.1 Query Results CSV and JSON formats). All output is deterministic.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import http.client
 import io
 import json
@@ -49,7 +50,7 @@ from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node, Variable
 
-from .errors import QueryError
+from .errors import QueryError, TipgraphError
 from .namespace import PREFIXES
 from .resources import project_file
 
@@ -357,7 +358,8 @@ def run_query(query: SavedQuery | str | Path, graph: Graph,
               timeout: float | None = SERVICE_TIMEOUT) -> QueryResult:
     """Run a saved query (a :class:`SavedQuery`, a name or a path) on ``graph``.
 
-    ``graph`` is normally the rdflib ``Dataset`` of ``graphio.load_graph``; the query sees the
+    ``graph`` is a :class:`tipgraph.store.Store` (the query runs where the store is) or, normally,
+    the rdflib ``Dataset`` of ``graphio.load_graph``; the query sees the
     union of its graphs as the default graph (a ``Dataset`` without ``default_union`` is viewed
     with it, sharing the store) and its named graphs through ``GRAPH``. A plain ``Graph`` is
     wrapped in a dataset as its only named graph.
@@ -374,8 +376,22 @@ def run_query(query: SavedQuery | str | Path, graph: Graph,
     answer. A network error, an HTTP error or an answer that is not SPARQL JSON results raises
     :class:`QueryError` naming the endpoint.
     """
+    from .store import MemoryStore, Store
+
     saved = load_query(query) if not isinstance(query, SavedQuery) else query
     prepared = saved.prepared if saved.prepared is not None else _prepare(saved.text, saved.path)
+    if isinstance(graph, MemoryStore):
+        graph = graph.dataset()
+    elif isinstance(graph, Store):
+        if services or _service_nodes(prepared.algebra):
+            raise QueryError("a query with SERVICE runs on graph files (rdflib evaluates it); "
+                             "export the store first (tipgraph export --store ...)",
+                             path=saved.path)
+        bindings = {str(k): v for k, v in _bindings(saved, params or {}).items()}
+        try:
+            return dataclasses.replace(graph.select(saved.text, bindings), query=saved)
+        except TipgraphError as exc:
+            raise QueryError(f"query failed: {exc.message}", path=saved.path) from exc
     redirects = {_service_iri(k, "--service FROM"): _service_iri(v, "--service TO")
                  for k, v in (services or {}).items()}
     if timeout is not None and not timeout > 0:

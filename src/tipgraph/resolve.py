@@ -56,7 +56,8 @@ from .gazetteer import INSTRUMENT_KINDS, KIND_PATHS, LAW_KINDS, Entity, Gazettee
 from .gazetteer import slugify
 from .namespace import OA, SCHEMA, SKOS, TG, TGID
 
-__all__ = ["Merge", "Resolution", "resolve_entities", "name_keys"]
+__all__ = ["Merge", "Resolution", "resolve_entities", "name_keys", "GraphSummary", "summarise",
+           "Plan", "plan_resolution"]
 
 _ID = str(TGID)
 _ENTITY_PATHS = ("actor", "law", "report", "series", "instrument")
@@ -269,54 +270,93 @@ _COLLECTED = (RDF.type, SCHEMA.name, SKOS.altLabel, TG.partOf, TG.jurisdiction, 
               TG.series, TG.year, TG.dateEnacted, TG.adoptedOn)
 
 
-def _collect(dataset: Dataset, gazetteer: Gazetteer) -> dict[URIRef, _Node]:
+@dataclass(frozen=True)
+class GraphSummary:
+    """What resolution needs to know about one article's graph: the statements about its
+    entities (names, kinds, the links of :data:`_COLLECTED`), every entity IRI it mentions, the
+    states it declares and the state it is mostly about. Small next to the graph, so a corpus of
+    any size can be resolved from its summaries (:func:`plan_resolution`)."""
+
+    graph: URIRef
+    triples: tuple = ()
+    mentioned: frozenset = frozenset()
+    states: frozenset = frozenset()
+    main_state: URIRef | None = None
+    currencies: tuple = ()          # the schema:currency values (linking looks them up)
+
+
+def summarise(graph_id: URIRef, triples: Iterable[tuple]) -> GraphSummary:
+    """The :class:`GraphSummary` of one graph, from its triples."""
+    collected = set(_COLLECTED)
+    kept, mentioned, states, currencies = [], set(), set(), set()
+    bodies: Counter = Counter()
+    for s, p, o in triples:
+        if p in collected and _split_iri(s) is not None:
+            kept.append((s, p, o))
+        if p == RDF.type and o == TG.State:
+            states.add(s)
+        elif p == OA.hasBody:
+            bodies[o] += 1
+        elif p == SCHEMA.currency:
+            currencies.add(o)
+        for term in (s, o):
+            if isinstance(term, URIRef) and _split_iri(term) is not None:
+                mentioned.add(term)
+    counts = sorted(((n, str(o)) for o, n in bodies.items() if o in states), reverse=True)
+    main = None
+    if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+        main = URIRef(counts[0][1])   # named more often than any other state
+    return GraphSummary(graph_id, tuple(sorted(kept)), frozenset(mentioned), frozenset(states),
+                        main, tuple(sorted(currencies)))
+
+
+def _summaries(dataset: Dataset) -> list[GraphSummary]:
+    return [summarise(graph.identifier, graph)
+            for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)) if len(graph)]
+
+
+def _collect(summaries: Iterable[GraphSummary], gazetteer: Gazetteer) -> dict[URIRef, _Node]:
     nodes: dict[URIRef, _Node] = {}
-    for graph in dataset.graphs():
-        gid = graph.identifier
-        for prop in _COLLECTED:
-            for s, _, o in graph.triples((None, prop, None)):
-                parts = _split_iri(s)
-                if parts is None:
-                    continue
-                node = nodes.get(s)
-                if node is None:
-                    record = gazetteer.get(parts[1])
-                    if record is not None and KIND_PATHS.get(record.kind) != parts[0]:
-                        record = None
-                    node = nodes[s] = _Node(s, parts[0], parts[1], record=record)
-                if prop == RDF.type:
-                    node.types.add(o)
-                    node.graphs.add(gid)
-                elif prop == SCHEMA.name:
-                    node.names[str(o)] += 1
-                elif prop == SKOS.altLabel:
-                    node.alts.add(str(o))
-                elif prop in (TG.year, TG.dateEnacted, TG.adoptedOn):
-                    node.dates.add(str(o)[:4])
-                else:
-                    node.links[prop].add(o)
+    for summary in summaries:
+        gid = summary.graph
+        for s, prop, o in summary.triples:
+            parts = _split_iri(s)
+            node = nodes.get(s)
+            if node is None:
+                record = gazetteer.get(parts[1])
+                if record is not None and KIND_PATHS.get(record.kind) != parts[0]:
+                    record = None
+                node = nodes[s] = _Node(s, parts[0], parts[1], record=record)
+            if prop == RDF.type:
+                node.types.add(o)
+                node.graphs.add(gid)
+            elif prop == SCHEMA.name:
+                node.names[str(o)] += 1
+            elif prop == SKOS.altLabel:
+                node.alts.add(str(o))
+            elif prop in (TG.year, TG.dateEnacted, TG.adoptedOn):
+                node.dates.add(str(o)[:4])
+            else:
+                node.links[prop].add(o)
     return nodes
 
 
 class _Context:
     """What the rules need to know about the corpus: nodes, states, articles."""
 
-    def __init__(self, dataset: Dataset, gazetteer: Gazetteer):
+    def __init__(self, summaries: list[GraphSummary], gazetteer: Gazetteer):
         self.gazetteer = gazetteer
-        self.nodes = _collect(dataset, gazetteer)
+        self.nodes = _collect(summaries, gazetteer)
         self.states = {iri for iri, n in self.nodes.items() if TG.State in n.types}
         self.states |= {TGID[f"actor/{e.id}"] for e in gazetteer.by_kind("State")}
         self.state_keys = sorted({str(s)[len(_ID) + len("actor/"):] for s in self.states},
                                  key=lambda k: (-len(k), k))
         self.declared: dict[URIRef, set] = defaultdict(set)   # graph -> states named in it
         self.main_state: dict[URIRef, URIRef] = {}            # graph -> state most named
-        for graph in dataset.graphs():
-            gid = graph.identifier
-            named = {s for s in graph.subjects(RDF.type, TG.State)}
-            self.declared[gid] = named
-            counts = Counter(o for o in graph.objects(None, OA.hasBody) if o in named).most_common()
-            if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]):
-                self.main_state[gid] = counts[0][0]   # named more often than any other
+        for summary in summaries:
+            self.declared[summary.graph] = set(summary.states)
+            if summary.main_state is not None:
+                self.main_state[summary.graph] = summary.main_state
         self.state_forms = self._state_forms()
         for node in self.nodes.values():
             node.owners = frozenset(self._owners(node))
@@ -833,11 +873,48 @@ def _remint_ratings(dataset: Dataset, mapping: dict[URIRef, URIRef]) -> dict[URI
 
 # ------------------------------------------------------------------------------- entry point
 
-def resolve_entities(dataset: Dataset, gazetteer: Gazetteer | None = None) -> Resolution:
-    """Merge the nodes of ``dataset`` that name the same entity, in place, and say what was
-    merged. Deterministic: the same dataset gives the same result whatever the hash seed."""
+@dataclass
+class Plan:
+    """Which nodes become which, decided from the summaries of every graph of a corpus; apply it
+    to each graph on its own with :meth:`apply` (or to a whole dataset)."""
+
+    ctx: _Context
+    mapping: dict[URIRef, URIRef]
+    resolution: Resolution
+
+    def touches(self, summary: GraphSummary) -> list[tuple[URIRef, URIRef]]:
+        """The merges that change the graph of ``summary``, sorted."""
+        return sorted((iri, self.mapping[iri]) for iri in summary.mentioned
+                      if iri in self.mapping)
+
+    def key(self, summary: GraphSummary) -> str:
+        """A digest of everything in the plan that the graph of ``summary`` depends on: the same
+        key means that resolving the same graph again gives the same result."""
+        import hashlib
+
+        parts = []
+        for old, new in self.touches(summary):
+            node = self.ctx.nodes[new]
+            parts.append("\t".join([str(old), str(new), node.name,
+                                     " ".join(sorted(map(str, node.types))),
+                                     node.record.id if node.record is not None else ""]))
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+    def apply(self, dataset: Dataset) -> dict[URIRef, URIRef]:
+        """Rewrite the graphs of ``dataset`` (all or some of the corpus) in place; the ratings
+        re-minted, old IRI -> new."""
+        if not self.mapping:
+            return {}
+        _rewrite(dataset, self.ctx, self.mapping)
+        return _remint_ratings(dataset, self.mapping)
+
+
+def plan_resolution(summaries: Iterable[GraphSummary],
+                    gazetteer: Gazetteer | None = None) -> Plan:
+    """Decide which nodes of the summarised graphs name the same entity. Deterministic: the
+    same summaries give the same plan whatever their order or the hash seed."""
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
-    ctx = _Context(dataset, gazetteer)
+    ctx = _Context(sorted(summaries, key=lambda sm: str(sm.graph)), gazetteer)
     groups = _Groups(ctx)
     _group_nodes(groups)
     members = {root: iris for root, iris in groups.members().items() if len(iris) > 1}
@@ -860,7 +937,12 @@ def resolve_entities(dataset: Dataset, gazetteer: Gazetteer | None = None) -> Re
                 [reason for a, b, reason in groups.edges if groups.find(a) == root]
             items.append((iri, reasons[0]))
         resolution.merges[canonical] = items
-    if mapping:
-        _rewrite(dataset, ctx, mapping)
-        resolution.renamed = _remint_ratings(dataset, mapping)
-    return resolution
+    return Plan(ctx, mapping, resolution)
+
+
+def resolve_entities(dataset: Dataset, gazetteer: Gazetteer | None = None) -> Resolution:
+    """Merge the nodes of ``dataset`` that name the same entity, in place, and say what was
+    merged. Deterministic: the same dataset gives the same result whatever the hash seed."""
+    plan = plan_resolution(_summaries(dataset), gazetteer)
+    plan.resolution.renamed = plan.apply(dataset)
+    return plan.resolution
