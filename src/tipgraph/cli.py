@@ -50,6 +50,23 @@ def _load(paths):
     return dataset
 
 
+_STORE_HELP = ("Read a store instead of graph files: a store folder (tipgraph build ... --store "
+               "DIR) or a SPARQL server's query URL (http://...).")
+
+
+def _source(graphs, store):
+    """The store to read: the graph files loaded into memory, or ``--store``."""
+    from .store import MemoryStore, open_store
+
+    if store and graphs:
+        raise Fail("give graph files or --store, not both")
+    if store:
+        return open_store(store, read_only=True)
+    if not graphs:
+        raise Fail("give one or more graph files, or --store DIR|URL")
+    return MemoryStore(_load(graphs), location=", ".join(map(str, graphs)))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tipgraph")
 def cli():
@@ -102,9 +119,16 @@ _REVIEW_HELP = ("Review file of uncertain matches (CSV; default: next to the out
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               help="Graph file to write (.trig, .nq, .jsonld, .ttl, .nt), or a folder "
                    "(writes graph.trig in it).")
+@click.option("--store", "store", default=None, metavar="DIR|URL",
+              help="Build into a store instead of a file, incrementally (unchanged articles are "
+                   "not mapped or written again, removed ones are dropped): a folder for an "
+                   "embedded Oxigraph store, or a SPARQL server's query URL.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Map (and, with --store, validate) the articles in this many processes; "
+                   "the output is the same as with one.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Validate with the SHACL shapes and refuse to write a graph that does not "
                    "conform.")
@@ -126,8 +150,8 @@ _REVIEW_HELP = ("Review file of uncertain matches (CSV; default: next to the out
               help="List every node merged into another (names of one entity).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_guard
-def build(paths, output, validate, mappers, strict, includes, do_link, reference, review,
-          verbose, quiet):
+def build(paths, output, store, jobs, validate, mappers, strict, includes, do_link, reference,
+          review, verbose, quiet):
     """Build the graph of articles (files or folders of .txt, .md, .html): one named graph per
     article, the same entity one node across articles.
 
@@ -137,15 +161,20 @@ def build(paths, output, validate, mappers, strict, includes, do_link, reference
     from .build import build_dataset, include_graphs
     from .export import export
 
-    target, fmt = _graph_target(output)
     if (reference or review) and not do_link:
         raise Fail("--reference and --review need --link")
+    if (output is None) == (store is None):
+        raise Fail("give -o FILE or --store DIR|URL (one of them)")
+    if store is not None:
+        return _build_store(paths, store, jobs, validate, mappers, strict, includes, do_link,
+                            reference, review, verbose, quiet)
+    target, fmt = _graph_target(output)
     warn = (lambda message: click.echo(f"tipgraph: warning: {message}", err=True))
     total = len(find_articles(list(paths)))
     with click.progressbar(length=total, label="mapping", file=sys.stderr,
                            hidden=quiet or total < 2) as bar:
         dataset = build_dataset(paths, mappers or None, progress=lambda _path: bar.update(1),
-                                strict=strict, warn=warn, resolve=False)
+                                strict=strict, warn=warn, resolve=False, jobs=jobs)
     from .resolve import resolve_entities
 
     resolution = resolve_entities(dataset)
@@ -166,6 +195,54 @@ def build(paths, output, validate, mappers, strict, includes, do_link, reference
         linked.save_review()
     if not quiet:
         click.echo(f"built {total} article(s), {len(dataset)} triples -> {target} ({status})")
+
+
+def _build_store(paths, spec, jobs, validate, mappers, strict, includes, do_link, reference,
+                 review, verbose, quiet):
+    from .article import find_articles
+    from .build import build_store
+    from .store import open_store
+
+    total = len(find_articles(list(paths)))
+    bars: dict = {}
+
+    def progress(stage: str, step: int) -> None:
+        if stage not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            bars[stage] = click.progressbar(length=total, label=stage.ljust(7), file=sys.stderr,
+                                            hidden=quiet or total < 2)
+            bars[stage].render_progress()
+        bars[stage].update(step)
+
+    with open_store(spec, create=True) as store:
+        report = build_store(store, paths, mappers=mappers or None, jobs=jobs, strict=strict,
+                             validate=validate, progress=progress, do_link=do_link,
+                             link_reference=reference, review=review, includes=includes)
+        for bar in bars.values():
+            bar.render_finish()
+        for message in report.warnings:
+            click.echo(f"tipgraph: warning: {message}", err=True)
+        if verbose:
+            for line in report.resolution.lines():
+                click.echo(f"merged {line}", err=True)
+        linked = getattr(report, "link", None)
+        if linked is not None:
+            if review is not None or linked.pending:
+                linked.review_path = linked.review_path or Path(review)
+            if linked.review_path is not None:
+                linked.save_review()
+        if not quiet:
+            click.echo(f"built {report.articles} article(s) into {store.location}: "
+                       f"{report.mapped} mapped, {report.written} written, "
+                       f"{report.unchanged} unchanged, {len(report.dropped)} dropped "
+                       f"({len(store)} statements)")
+        for path, text in report.invalid:
+            click.echo(text, err=True)
+            click.echo(f"tipgraph: not written: {path} does not conform (its previous "
+                       f"version, if any, is kept)", err=True)
+        if report.invalid:
+            sys.exit(EXIT_INVALID)
 
 
 @cli.command(name="link")
@@ -201,17 +278,21 @@ def link_cmd(graph, output, reference, review, validate, quiet):
 _VIEW_SUFFIXES = (".html", ".svg", ".png", ".graphml", ".gexf", ".dot")
 
 
-def _projection(graphs, reference: bool, focus: str | None, depth: int):
+def _projection(graphs, store, reference: bool, focus: str | None, depth: int):
     from .project import neighbourhood, project
+    from .store import OxigraphStore
 
-    G = project(_load(graphs), reference=reference)
+    source = _source(graphs, store)
+    G = project(source.view() if isinstance(source, OxigraphStore) else source.dataset(),
+                reference=reference)
     if focus:
         G = neighbourhood(G, focus, depth)
     return G
 
 
 @cli.command()
-@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store", default=None, metavar="DIR|URL", help=_STORE_HELP)
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
               help="File to write; its extension picks the kind: .html (interactive, offline), "
                    ".svg or .png (static picture), .graphml, .gexf or .dot (for Gephi, "
@@ -227,7 +308,7 @@ def _projection(graphs, reference: bool, focus: str | None, depth: int):
 @click.option("--no-reference", "no_reference", is_flag=True,
               help="Leave out what the reference data and links add.")
 @_guard
-def viz(graphs, output, focus, depth, max_nodes, title, no_reference):
+def viz(graphs, store, output, focus, depth, max_nodes, title, no_reference):
     """Draw the graph for people: actors, laws, reports, instruments, ratings and claims as
     nodes, facts and evidence sentences as their details.
 
@@ -237,9 +318,9 @@ def viz(graphs, output, focus, depth, max_nodes, title, no_reference):
     if suffix not in _VIEW_SUFFIXES:
         raise Fail(f"{output}: unknown kind of view {suffix or '(no extension)'!r}; expected "
                    f"one of {', '.join(_VIEW_SUFFIXES)}")
-    G = _projection(graphs, not no_reference, focus, depth)
+    G = _projection(graphs, store, not no_reference, focus, depth)
     title = title or (f"tipgraph: around {focus}" if focus else
-                      f"tipgraph: {', '.join(p.name for p in graphs)}")
+                      f"tipgraph: {', '.join(p.name for p in graphs) or store}")
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".html":
         from .visualise import MAX_HTML_NODES, write_html
@@ -268,13 +349,14 @@ def viz(graphs, output, focus, depth, max_nodes, title, no_reference):
 
 
 @cli.command()
-@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store", default=None, metavar="DIR|URL", help=_STORE_HELP)
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--no-reference", "no_reference", is_flag=True,
               help="Leave out what the reference data and links add.")
 @_guard
-def stats(graphs, fmt, no_reference):
+def stats(graphs, store, fmt, no_reference):
     """Counts by kind, the most central actors, the most disputed claims and reports, and the
     connected components of the people's view of the graph.
 
@@ -282,29 +364,41 @@ def stats(graphs, fmt, no_reference):
     """
     from .stats import graph_stats, render_stats
 
-    click.echo(render_stats(graph_stats(_projection(graphs, not no_reference, None, 0)), fmt))
+    click.echo(render_stats(graph_stats(_projection(graphs, store, not no_reference, None, 0)),
+                            fmt))
 
 
 @cli.command(name="validate")
-@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store", default=None, metavar="DIR|URL", help=_STORE_HELP)
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
               help="SHACL shapes file (default: ontology/shapes.ttl).")
 @_guard
-def validate_cmd(graphs, shapes):
-    """Validate graph files against the SHACL shapes; exit 0 if they conform, 1 if not.
+def validate_cmd(graphs, store, shapes):
+    """Validate graph files (or a store) against the SHACL shapes; exit 0 if they conform, 1 if
+    not.
 
     Example: tipgraph validate out/graph.trig
     """
     from .validate import validate
 
-    report = validate(_load(graphs), shapes)
+    source = _source(graphs, store)
+    from .store import MemoryStore
+
+    if isinstance(source, MemoryStore):
+        report = validate(source.dataset(), shapes)
+    else:
+        from .validate import validate_store
+
+        report = validate_store(source, shapes)
     click.echo(report.text())
     sys.exit(EXIT_OK if report.conforms else EXIT_INVALID)
 
 
 @cli.command()
 @click.argument("query")
-@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store", default=None, metavar="DIR|URL", help=_STORE_HELP)
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True)
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -317,8 +411,8 @@ def validate_cmd(graphs, shapes):
               help="How long a SERVICE endpoint may take to connect and then to send each part "
                    "of its answer.")
 @_guard
-def query(query, graphs, fmt, params, services, timeout):
-    """Run a saved query (by name) or a .rq file over graph files.
+def query(query, graphs, store, fmt, params, services, timeout):
+    """Run a saved query (by name) or a .rq file over graph files or a store.
 
     A query with a SERVICE clause (wikidata-labels) asks that endpoint over the network.
 
@@ -340,7 +434,8 @@ def query(query, graphs, fmt, params, services, timeout):
             raise QueryError(f"--service {source} is given twice, with different endpoints")
         redirects[source] = target
     saved = load_query(query)
-    result = run_query(saved, _load(graphs), bindings, services=redirects, timeout=timeout)
+    result = run_query(saved, _source(graphs, store), bindings, services=redirects,
+                       timeout=timeout)
     render = {"table": to_table, "csv": to_csv, "json": to_json}[fmt]
     click.echo(render(result), nl=fmt != "csv")
 
@@ -361,20 +456,27 @@ def queries():
 
 
 @cli.command(name="export")
-@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store", default=None, metavar="DIR|URL", help=_STORE_HELP)
 @click.option("-f", "--format", "fmt", required=True,
               type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld"]))
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
 @_guard
-def export_cmd(graphs, fmt, output):
-    """Export graph files as Turtle, TriG, N-Triples, N-Quads or JSON-LD.
+def export_cmd(graphs, store, fmt, output):
+    """Export graph files (or a store) as Turtle, TriG, N-Triples, N-Quads or JSON-LD.
 
     Example: tipgraph export out/graph.trig --format jsonld -o out/graph.jsonld
     """
     from .export import export
 
+    from .store import OxigraphStore
+
     output.parent.mkdir(parents=True, exist_ok=True)
-    export(_load(graphs), fmt, output)
+    source = _source(graphs, store)
+    if isinstance(source, OxigraphStore):
+        source.export(fmt, output)   # Oxigraph's serialisers, straight from the store
+    else:
+        export(source.dataset(), fmt, output)
     click.echo(f"wrote {output}")
 
 
@@ -416,6 +518,11 @@ def mappers_cmd():
     for spec in ordered():
         after = f" (after {', '.join(spec.after)})" if spec.after else ""
         click.echo(f"{spec.name}: {spec.description}{after}")
+
+
+from . import serve as _serve  # noqa: E402  (the command lives with the server)
+
+cli.add_command(_serve.command, "serve")
 
 
 def main(argv=None):
