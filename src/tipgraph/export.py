@@ -203,7 +203,13 @@ _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b":
           "\f": "\\f"}
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_IRI_NEEDS_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def _escape_string(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):   # most strings: nothing to escape
+        return text
     out = []
     for ch in text:
         if ch in _ECHAR:
@@ -216,6 +222,8 @@ def _escape_string(text: str) -> str:
 
 
 def _escape_iri(iri: str) -> str:
+    if not _IRI_NEEDS_ESCAPE.search(iri):
+        return iri
     out = []
     for ch in iri:
         if ord(ch) <= 0x20 or ch in '<>"{}|^`\\':

@@ -366,9 +366,23 @@ class OxigraphStore(Store):
         return _result(variables, rows)
 
     def replace_graphs(self, graphs):
-        parts = [_replace_update(name, lines) for name, lines in graphs]
-        if parts:
-            self._update(" ;\n".join(parts))   # one transaction for all of them
+        ox = _ox()
+        graphs = list(graphs)
+        new = [(n, lines) for n, lines in graphs
+               if not self._store.contains_named_graph(ox.NamedNode(str(n)))]
+        old = [(n, lines) for n, lines in graphs
+               if self._store.contains_named_graph(ox.NamedNode(str(n)))]
+        if new:   # graphs not there yet: nothing to take out, so one fast atomic insertion
+            text = "\n".join(f"{line[:-1]}<{name}> .\n{line}" for name, lines in new
+                              for line in lines)
+            try:
+                self._store.extend(ox.parse(input=text.encode("utf-8"),
+                                            format=ox.RdfFormat.N_QUADS))
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise StoreError(f"cannot write: {' '.join(str(exc).split())}",
+                                 self.location) from exc
+        if old:   # one transaction: the old versions out, the new ones in
+            self._update(" ;\n".join(_replace_update(name, lines) for name, lines in old))
 
     def _update(self, text: str) -> None:
         try:
