@@ -80,11 +80,11 @@ def _graph_target(output: Path) -> tuple[Path, str]:
     return output / "graph.trig", "trig"
 
 
-def _validate_or_exit(dataset) -> str:
+def _validate_or_exit(dataset, jobs: int = 1) -> str:
     """Validate; on failure print the report and exit 1 without writing anything."""
     from .validate import validate as run_validation
 
-    report = run_validation(dataset)
+    report = run_validation(dataset, jobs=jobs)
     if not report.conforms:
         click.echo(report.text(), err=True)
         click.echo("tipgraph: not written: the graph does not conform "
@@ -188,7 +188,7 @@ def build(paths, output, store, jobs, validate, mappers, strict, includes, do_li
         include_graphs(dataset, includes)
     linked = _link(dataset, reference, review or target.with_suffix(".review.csv"), quiet) \
         if do_link else None
-    status = _validate_or_exit(dataset) if validate else "not validated"
+    status = _validate_or_exit(dataset, jobs) if validate else "not validated"
     target.parent.mkdir(parents=True, exist_ok=True)
     export(dataset, fmt, target)
     if linked is not None:
@@ -373,8 +373,14 @@ def stats(graphs, store, fmt, no_reference):
 @click.option("--store", "store", default=None, metavar="DIR|URL", help=_STORE_HELP)
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
               help="SHACL shapes file (default: ontology/shapes.ttl).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Validate the article graphs in this many processes (same report).")
+@click.option("--engine", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto",
+              show_default=True,
+              help="SHACL engine: pySHACL, pyshacl-turbo (Rust, about ten times faster), or "
+                   "turbo wherever it gives pySHACL's verdicts.")
 @_guard
-def validate_cmd(graphs, store, shapes):
+def validate_cmd(graphs, store, shapes, jobs, engine):
     """Validate graph files (or a store) against the SHACL shapes; exit 0 if they conform, 1 if
     not.
 
@@ -386,11 +392,11 @@ def validate_cmd(graphs, store, shapes):
     from .store import MemoryStore
 
     if isinstance(source, MemoryStore):
-        report = validate(source.dataset(), shapes)
+        report = validate(source.dataset(), shapes, engine=engine, jobs=jobs)
     else:
         from .validate import validate_store
 
-        report = validate_store(source, shapes)
+        report = validate_store(source, shapes, jobs=jobs, engine=engine)
     click.echo(report.text())
     sys.exit(EXIT_OK if report.conforms else EXIT_INVALID)
 
