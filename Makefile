@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test install clean browser
+.PHONY: demo test install clean browser bench
 
 install: $(STAMP)
 
@@ -40,6 +40,12 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# benchmarks (not tests): generated corpora of 100, 1,000 and 10,000 articles, the embedded store
+# next to the plain rdflib + pySHACL path; writes docs/benchmarks.md. Takes a long time.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --sizes 100,1000,10000 --jobs 1,2 --plain-max 1000 \
+	  --out docs/benchmarks.md
 
 clean:
 	rm -rf $(OUT) $(VENV) .pytest_cache
