@@ -372,12 +372,11 @@ class OxigraphStore(Store):
                if not self._store.contains_named_graph(ox.NamedNode(str(n)))]
         old = [(n, lines) for n, lines in graphs
                if self._store.contains_named_graph(ox.NamedNode(str(n)))]
-        if new:   # graphs not there yet: nothing to take out, so one fast atomic insertion
+        if new:   # graphs not there yet: nothing to take out, so one fast atomic load
             text = "\n".join(f"{line[:-1]}<{name}> .\n{line}" for name, lines in new
                               for line in lines)
             try:
-                self._store.extend(ox.parse(input=text.encode("utf-8"),
-                                            format=ox.RdfFormat.N_QUADS))
+                self._store.load(input=text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise StoreError(f"cannot write: {' '.join(str(exc).split())}",
                                  self.location) from exc
