@@ -528,6 +528,7 @@ def mappers_cmd():
 
 from . import serve as _serve  # noqa: E402  (the command lives with the server)
 
+_serve.command.callback = _guard(_serve.command.callback)
 cli.add_command(_serve.command, "serve")
 
 

@@ -49,7 +49,6 @@ to send it elsewhere. See ``docs/serve.md``.
 
 from __future__ import annotations
 
-import functools
 import gc
 import http.server
 import ipaddress
@@ -1449,24 +1448,8 @@ def serve(paths: list[Path], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
 
 
 # ================================================================================================
-# The command (registered by tipgraph.cli: cli.add_command(serve.command, "serve"))
+# The command (registered by tipgraph.cli, which turns tipgraph errors into one line)
 # ================================================================================================
-
-def _guard(func):
-    """Like ``tipgraph.cli._guard``: tipgraph errors become one line and exit status 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except TipgraphError as exc:
-            if os.environ.get("TIPGRAPH_DEBUG"):
-                raise
-            from .cli import Fail
-
-            raise Fail(str(exc)) from None
-    return wrapper
-
 
 @click.command(name="serve")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
@@ -1493,7 +1476,6 @@ def _guard(func):
               help="Let web pages of ORIGIN (e.g. https://yasgui.triply.cc, or '*') query the "
                    "endpoint from the browser (repeatable; default: none).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request on stderr.")
-@_guard
 def command(paths, host, port, allow_update, timeout, workers, services, cors, verbose):
     """Serve graph files or a store folder as a SPARQL 1.1 endpoint on 127.0.0.1, with a
     query page (offline) that runs the saved queries in one click.
