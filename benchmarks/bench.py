@@ -108,10 +108,16 @@ def _tree_rss(proc) -> int:
     return total
 
 
+CHECKPOINT = None
+"""Called before every measured command: saves the results gathered so far."""
+
+
 def run_measured(cmd: list[str], timeout: float | None = None, quiet: bool = False) -> Run:
     """Run ``cmd`` from the project folder; wall time and peak memory of its process tree."""
     import psutil
 
+    if CHECKPOINT is not None:
+        CHECKPOINT()
     run = Run([str(c) for c in cmd])
     if not quiet:
         print("  $ " + " ".join(_short(c) for c in run.cmd), file=sys.stderr, flush=True)
@@ -446,9 +452,11 @@ def _triples(run: Run) -> int | None:
     return None
 
 
-def bench_size(size: int, opts: Options, tipgraph: str, caps: dict) -> dict:
+def bench_size(size: int, opts: Options, tipgraph: str, caps: dict, result: dict) -> None:
+    """Run every configuration on the corpus of ``size`` articles, filling ``result`` as it
+    goes (it is saved before each command, so a run that is cut short keeps what it measured)."""
     folder, info = corpus(size, opts.seed, opts.cache)
-    result: dict = {"articles": size, "corpus": info, EMBEDDED: {}, PLAIN: {}}
+    result.update({"articles": size, "corpus": info, EMBEDDED: {}, PLAIN: {}})
     work = opts.cache / "work" / f"n{size}"
     if work.exists():
         shutil.rmtree(work)
@@ -539,7 +547,6 @@ def bench_size(size: int, opts: Options, tipgraph: str, caps: dict) -> dict:
                 graph.unlink(missing_ok=True)
     if not opts.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return result
 
 
 def _size_of(path: Path) -> int | None:
@@ -932,6 +939,13 @@ def _loads(node) -> list[float]:
     return []
 
 
+def cut_short(results: dict) -> str:
+    sizes = [f"{int(k):,}" for k, v in results.get("sizes", {}).items()
+             if v.get("complete") is False]
+    return (f"The run was cut short at {', '.join(sizes)} articles: what was measured before "
+            "is shown, the rest says not measured.") if sizes else ""
+
+
 def load_note(results: dict) -> str:
     samples = _loads(results.get("sizes", {}))
     if not samples:
@@ -966,7 +980,7 @@ not estimated{' unless marked ~ (extrapolated)' if opts.get('extrapolate_plain')
 tipgraph options detected: {', '.join(k for k, v in env['tipgraph_options'].items() if v)
                               or 'none of --store/--jobs'}.
 
-{load_note(results)}
+{load_note(results)} {cut_short(results)}
 """
     body = "\n\n".join(t.markdown() for t in tables(results))
     return head + "\n" + body + "\n"
@@ -1017,6 +1031,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     parser.add_argument("--json", type=Path, default=CACHE / "results.json",
                         help="raw results (default benchmarks/.cache/results.json)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the sizes an earlier run (--json) completed; run the rest")
     parser.add_argument("--report-only", type=Path, metavar="RESULTS_JSON",
                         help="render the tables of an earlier run; run nothing")
     args = parser.parse_args(argv)
@@ -1036,22 +1052,44 @@ def main(argv: list[str] | None = None) -> int:
                        cache=args.cache.resolve(), rebuild=not args.no_rebuild, keep=args.keep)
         tipgraph = tipgraph_command()
         caps = capabilities(tipgraph)
+        command = "python benchmarks/bench.py " + " ".join(argv)
         results = {
-            "command": "python benchmarks/bench.py " + " ".join(argv),
+            "command": command,
             "environment": environment(tipgraph, caps),
             "options": {**{k: v for k, v in asdict(opts).items() if k != "cache"},
                         "extrapolate_plain": args.extrapolate_plain},
             "sizes": {},
         }
+        if args.resume and args.json.exists():
+            earlier = json.loads(args.json.read_text())
+            done = {k: v for k, v in earlier.get("sizes", {}).items()
+                    if v.get("complete", True) and int(k) in opts.sizes}
+            if done:
+                results["sizes"].update(done)
+                results["environment"]["resumed_from"] = earlier["environment"]["date"]
+                results["command"] = f"{earlier.get('command')} (then, resumed: {command})"
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+
+        def save():
+            args.json.write_text(json.dumps(results, indent=1) + "\n")
+
+        global CHECKPOINT
+        CHECKPOINT = save
         opts.cache.mkdir(parents=True, exist_ok=True)
         for size in opts.sizes:
-            results["sizes"][str(size)] = bench_size(size, opts, tipgraph, caps)
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(results, indent=1) + "\n")   # after every size
+            if str(size) in results["sizes"]:
+                print(f"[{size}] done in an earlier run (--resume): kept", file=sys.stderr)
+                continue
+            result = results["sizes"][str(size)] = {"complete": False}
+            bench_size(size, opts, tipgraph, caps, result)
+            result["complete"] = True
+            save()
+        CHECKPOINT = None
+        results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))
     if args.extrapolate_plain:
         results["options"]["extrapolate_plain"] = True
     print()
-    print(load_note(results))
+    print(load_note(results), cut_short(results))
     print()
     for table in tables(results):
         print(table.text())
