@@ -334,3 +334,97 @@ def test_cap(G):
     assert list(again.nodes) == list(small.nodes)
     assert list(again.edges(keys=True)) == list(small.edges(keys=True))
     assert cap(G, 0)[0].number_of_nodes() == 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Parts: what each graph contributes, kept with a store, and evidence looked up afterwards
+# ------------------------------------------------------------------------------------------------
+
+THREE = [ROOT / "data" / "articles" / name for name in
+         ("000_df495ebb58d21c9e.txt", "111_us_tip_report_2025.txt",
+          "112_hong_kong_domestic_helpers.txt")]
+
+
+@pytest.fixture(scope="module")
+def three():
+    ds = build_dataset(THREE)
+    link(ds, load_reference())
+    return ds
+
+
+def _same(A, B):
+    assert list(A.nodes(data=True)) == list(B.nodes(data=True))
+    assert list(A.edges(keys=True, data=True)) == list(B.edges(keys=True, data=True))
+
+
+def test_the_parts_of_the_graphs_assemble_in_any_order_into_the_projection(three):
+    from tipgraph.project import add_evidence, assemble, dataset_parts
+
+    parts = dataset_parts(three)
+    assert len(parts) == len(THREE) + 2  # three articles, the links and the reference data
+    whole = project(three)
+    shared = [n for n in whole if len(whole.nodes[n]["articles"]) == 3]
+    assert TGID + "actor/united-states" in shared  # merged, not just put side by side
+    for order in (parts, parts[::-1], parts[1:] + parts[:1]):
+        _same(add_evidence(assemble(order), three), whole)
+    no_reference = assemble(parts, reference=False)
+    _same(add_evidence(no_reference, three, reference=False), project(three, reference=False))
+
+
+def test_evidence_looked_up_for_a_capped_view_is_that_of_the_whole_projection(three):
+    from tipgraph.project import add_evidence
+
+    whole = project(three)
+    lean = project(three, evidence=False)
+    assert all(d["evidence"] == [] for _n, d in lean.nodes(data=True))
+    assert [d["confidence"] for _n, d in lean.nodes(data=True)] == \
+        [d["confidence"] for _n, d in whole.nodes(data=True)]
+    drawn, dropped = cap(lean, 40)
+    assert dropped and HONG_KONG in drawn
+    add_evidence(drawn, three)
+    for node, data in drawn.nodes(data=True):
+        assert data["evidence"] == whole.nodes[node]["evidence"], node
+    assert drawn.nodes[HONG_KONG]["evidence"]
+
+
+def test_evidence_is_spread_over_the_first_articles_and_capped(three, monkeypatch):
+    import tipgraph.project as projection
+
+    monkeypatch.setattr(projection, "MAX_EVIDENCE", 2)
+    few = projection.add_evidence(project(three, evidence=False), three)
+    entries = few.nodes[TGID + "actor/united-states"]["evidence"]
+    # two entries, from the first two articles (one each), sorted by article and offset
+    assert [e["article"] for e in entries] == [Path(p).stem for p in THREE[:2]]
+    text = read_article(THREE[0]).text
+    assert text[entries[0]["start"]:entries[0]["end"]] == entries[0]["exact"]
+
+
+def test_a_kept_part_reads_back_and_a_damaged_one_is_ignored(dataset, tmp_path):
+    from tipgraph.project import dataset_parts, load_part, prune_parts, save_part
+
+    part = next(p for p in dataset_parts(dataset) if p.graph.endswith(ARTICLE))
+    save_part(tmp_path, "ab" + "0" * 62, part)
+    assert load_part(tmp_path, "ab" + "0" * 62) == part
+    (tmp_path / "cd").mkdir()
+    (tmp_path / "cd" / ("cd" + "1" * 62 + ".pickle")).write_bytes(b"not a pickle")
+    assert load_part(tmp_path, "cd" + "1" * 62) is None
+    assert load_part(tmp_path, "ef" + "2" * 62) is None
+    assert prune_parts(tmp_path, {"ab" + "0" * 62}) == 1
+    assert load_part(tmp_path, "ab" + "0" * 62) == part
+
+
+def test_a_view_cut_down_beforehand_draws_the_same_page(three):
+    from tipgraph.project import add_evidence, totals
+    from tipgraph.visualise import html_page
+
+    whole = project(three)
+    capped, dropped = cap(project(three, evidence=False), 40)
+    assert totals(capped) == (whole.number_of_nodes(), whole.number_of_edges())
+    assert totals(whole) == (whole.number_of_nodes(), whole.number_of_edges())
+    again, _ = cap(capped, 30)
+    assert totals(again) == totals(capped)  # still the size of the whole
+    page, summary = html_page(whole, title="t", max_nodes=40)
+    early, early_summary = html_page(capped, title="t", max_nodes=40,
+                                     details=lambda H: add_evidence(H, three))
+    assert early == page and early_summary == summary
+    assert summary.nodes_total == whole.number_of_nodes() and summary.nodes_drawn == 40

@@ -182,7 +182,15 @@ def test_a_rebuild_maps_and_writes_only_what_changed(tmp_path):
     assert set(stored_records(store)) == {TGID[f"graph/{Path(n).stem}"]
                                           for n in (CORPUS[0], CORPUS[2])}
     # the store now holds what a clean build of the same articles holds
-    assert _graphs(store) == _graphs(MemoryStore(build_dataset([articles])))
+    clean = build_dataset([articles])
+    assert _graphs(store) == _graphs(MemoryStore(clean))
+    # and the parts kept for the people's view are those of the graphs it now holds
+    from tipgraph.project import project, project_store
+
+    assert len(list(store.projection.glob("*/*.pickle"))) == 2
+    drawn, expected = project_store(store), project(clean)
+    assert list(drawn.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(drawn.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
     store.close()
 
 
@@ -281,16 +289,51 @@ def test_cli_builds_queries_validates_and_exports_a_store(corpus, tmp_path):
     assert done.returncode == 2 and "not both" in done.stderr
 
 
-def test_the_view_of_a_store_projects_like_the_file(memory, embedded):
-    import networkx as nx
+def test_a_store_projects_like_the_file_from_the_parts_its_build_kept(memory, embedded,
+                                                                       monkeypatch):
+    import tipgraph.project as projection
 
-    from tipgraph.project import project
+    def same(A, B):
+        assert list(A.nodes(data=True)) == list(B.nodes(data=True))
+        assert list(A.edges(keys=True, data=True)) == list(B.edges(keys=True, data=True))
 
-    from_file, from_store = project(memory.dataset()), project(embedded.view())
+    from_file = projection.project(memory.dataset())
     assert from_file.number_of_nodes() > 50
-    assert nx.utils.nodes_equal(from_file.nodes(data=True), from_store.nodes(data=True))
-    assert sorted(from_file.edges(keys=True, data=True)) == \
-        sorted(from_store.edges(keys=True, data=True))
+    kept = sorted(embedded.projection.glob("*/*.pickle"))
+    assert len(kept) == len(CORPUS)
+    # the build kept the assembled view too, and the versions viz draws (html, svg)
+    kept_views = sorted(embedded.projection.glob("view-all-*.pickle"))
+    assert sorted(p.name.partition("-cap")[2] or "whole" for p in kept_views) == \
+        ["1500.pickle", "250.pickle", "whole"]
+    views = [p for p in kept_views if "-cap" not in p.name]
+    read, loaded = [], []
+    original_part, original_load = projection.graph_part, projection.load_part
+    monkeypatch.setattr(projection, "graph_part",
+                        lambda name, triples: read.append(name) or original_part(name, triples))
+    monkeypatch.setattr(projection, "load_part",
+                        lambda folder, key: loaded.append(key) or original_load(folder, key))
+    same(projection.project_store(embedded), from_file)
+    assert read == [] and loaded == []  # one file read: the kept view
+    views[0].unlink()
+    same(projection.project_store(embedded), from_file)  # from the kept parts
+    assert read == [] and len(loaded) == len(CORPUS)
+    assert views[0].exists()  # kept again
+    views[0].unlink()
+    monkeypatch.setattr(projection, "load_part", lambda folder, key: None)
+    same(projection.project_store(embedded), from_file)  # without them: read from the graphs
+    assert len(read) == len(CORPUS)
+    same(projection.project(embedded.view()), from_file)
+    same(projection.project_store(embedded, reference=False),
+         projection.project(memory.dataset(), reference=False))
+    # cut down to 40 nodes: what cap gives on the whole, kept too, with the totals
+    expected, dropped = projection.cap(from_file, 40)
+    assert dropped
+    for _ in range(2):
+        capped = projection.project_store(embedded, max_nodes=40)
+        same(capped, expected)
+        assert projection.totals(capped) == (from_file.number_of_nodes(),
+                                             from_file.number_of_edges())
+    assert len(list(embedded.projection.glob("view-all-*-cap40.pickle"))) == 1
 
 
 def test_a_store_exports_what_it_holds_the_same_way_every_time(memory, embedded, tmp_path):

@@ -297,27 +297,30 @@ def _map_into_cache(task) -> tuple[object, list[str]]:
     return summary, warnings
 
 
-def _finish_article(task) -> tuple[URIRef, list[str] | None, str | None]:
+def _finish_article(task) -> tuple[URIRef, list[str] | None, str | None, object]:
     """Resolve one cached article with the plan, validate it, and give its N-Triples lines (or
-    ``None`` and the validation report)."""
+    ``None`` and the validation report) and its part of the people's view
+    (:func:`tipgraph.project.graph_part`). With ``write`` false, only the part."""
+    from .project import graph_part
     from .store import nt_lines
 
-    item, key, resolution_key = task
+    item, key, resolution_key, write = task
     cache, plan = _SHARED["cache"], _SHARED["plan"]
     dataset = Dataset(default_union=True)
     graph = dataset.graph(item.graph)
     for triple in cache.load(key, "triples"):
         graph.add(triple)
     plan.apply(dataset)
-    if _SHARED["validate"]:
+    if write and _SHARED["validate"]:
         from .validate import validate
 
         report = validate(graph)
         if not report.conforms:
-            return item.graph, None, report.text()
+            return item.graph, None, report.text(), None
     graph.add((item.graph, TG.inputHash, Literal(key)))
     graph.add((item.graph, TG.resolutionHash, Literal(resolution_key)))
-    return item.graph, nt_lines(graph), None
+    part = graph_part(str(item.graph), graph) if _SHARED["parts"] is not None else None
+    return item.graph, nt_lines(graph) if write else None, None, part
 
 
 def stored_records(store) -> dict[URIRef, tuple[str, str]]:
@@ -357,6 +360,7 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
     as it was or as it should be; the next build finds the rest by their digests."""
     import tempfile
 
+    from .project import load_part, part_key, prune_parts, save_part
     from .resolve import plan_resolution
 
     report = BuildReport()
@@ -375,7 +379,8 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
         temporary = tempfile.TemporaryDirectory(prefix="tipgraph-build-")
         cache = temporary.name
     try:
-        _SHARED.update(cache=_Cache(Path(cache)), validate=validate)
+        parts = getattr(store, "projection", None)
+        _SHARED.update(cache=_Cache(Path(cache)), validate=validate, parts=parts)
         # 1. map what is not cached
         todo = [a for a in articles if not _SHARED["cache"].has(keys[a.graph])]
         if jobs > 1 and todo:
@@ -399,19 +404,27 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
         # 3. write what changed
         stored = stored_records(store)
         tasks = []
+        part_keys = {}
         for item in articles:
             wanted = (keys[item.graph], plan.key(summaries[item.graph]))
+            part_keys[item.graph] = part_key(*wanted)
             if stored.get(item.graph) == wanted:
                 report.unchanged += 1
-                if progress is not None:
+                if parts is not None and load_part(parts, part_keys[item.graph]) is None:
+                    tasks.append((item, wanted[0], wanted[1], False))  # its part is missing
+                elif progress is not None:
                     progress("writing", 1)
             else:
-                tasks.append((item, wanted[0], wanted[1]))
+                tasks.append((item, wanted[0], wanted[1], True))
         batch: list[tuple[URIRef, list[str]]] = []
         by_graph = {a.graph: a for a in articles}
-        for graph, lines, problem in _parallel(_finish_article, tasks, jobs):
-            if lines is None:
+        for graph, lines, problem, part in _parallel(_finish_article, tasks, jobs):
+            if part is not None:
+                save_part(parts, part_keys[graph], part)
+            if problem is not None:
                 report.invalid.append((by_graph[graph].path, problem))
+            elif lines is None:
+                pass  # only its part was wanted
             else:
                 batch.append((graph, lines))
                 if sum(len(b[1]) for b in batch) >= 50_000:
@@ -427,9 +440,16 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
         for graph in sorted(set(stored) - set(keys), key=str):
             store.drop_graph(graph)
             report.dropped.append(graph)
+        if parts is not None:
+            prune_parts(parts, set(part_keys.values()))
         if do_link or includes:
             report.extra = _corpus_graphs(store, plan, summaries.values(), do_link,
                                           link_reference, review, includes, report)
+        if parts is not None and (tasks or report.dropped or report.extra):
+            from .project import keep_views
+            from .visualise import MAX_HTML_NODES, MAX_STATIC_NODES
+
+            keep_views(store, (MAX_HTML_NODES, MAX_STATIC_NODES))  # what viz and stats read
     finally:
         _SHARED.clear()
         if temporary is not None:

@@ -278,16 +278,26 @@ def link_cmd(graph, output, reference, review, validate, quiet):
 _VIEW_SUFFIXES = (".html", ".svg", ".png", ".graphml", ".gexf", ".dot")
 
 
-def _projection(graphs, store, reference: bool, focus: str | None, depth: int):
-    from .project import neighbourhood, project
+def _projection(graphs, store, reference: bool, focus: str | None, depth: int,
+                max_nodes: int | None = None):
+    """The people's view of the graph files or the store (around ``focus``; cut down to
+    ``max_nodes``), without evidence, and a function that fills in the evidence of a graph."""
+    from .project import add_evidence, cap, neighbourhood, project, project_store
     from .store import OxigraphStore
 
     source = _source(graphs, store)
-    G = project(source.view() if isinstance(source, OxigraphStore) else source.dataset(),
-                reference=reference)
+    if isinstance(source, OxigraphStore):
+        reader = source.view()
+        G = project_store(source, reference=reference, evidence=False,
+                          max_nodes=None if focus else max_nodes)
+    else:
+        reader = source.dataset()
+        G = project(reader, reference=reference, evidence=False)
     if focus:
         G = neighbourhood(G, focus, depth)
-    return G
+    if max_nodes is not None:
+        G, _ = cap(G, max_nodes)
+    return G, lambda H: add_evidence(H, reader, reference=reference)
 
 
 @cli.command()
@@ -318,31 +328,33 @@ def viz(graphs, store, output, focus, depth, max_nodes, title, no_reference):
     if suffix not in _VIEW_SUFFIXES:
         raise Fail(f"{output}: unknown kind of view {suffix or '(no extension)'!r}; expected "
                    f"one of {', '.join(_VIEW_SUFFIXES)}")
-    G = _projection(graphs, store, not no_reference, focus, depth)
+    from .project import totals
+    from .visualise import MAX_HTML_NODES, MAX_STATIC_NODES
+
+    if suffix == ".html":
+        max_nodes = max_nodes or MAX_HTML_NODES
+    elif suffix in (".svg", ".png"):
+        max_nodes = max_nodes or MAX_STATIC_NODES
+    G, evidence = _projection(graphs, store, not no_reference, focus, depth, max_nodes)
     title = title or (f"tipgraph: around {focus}" if focus else
                       f"tipgraph: {', '.join(p.name for p in graphs) or store}")
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".html":
-        from .visualise import MAX_HTML_NODES, write_html
+        from .visualise import write_html
 
-        summary = write_html(G, output, title=title, max_nodes=max_nodes or MAX_HTML_NODES)
+        summary = write_html(G, output, title=title, max_nodes=max_nodes, details=evidence)
         click.echo(f"wrote {output} ({summary.nodes_drawn} of {summary.nodes_total} nodes, "
                    f"{summary.edges_drawn} of {summary.edges_total} edges)")
         return
-    from .project import cap
-
-    total = G.number_of_nodes()
     if suffix in (".svg", ".png"):
-        from .visualise import MAX_STATIC_NODES, draw_static
+        from .visualise import draw_static
 
-        G, _ = cap(G, max_nodes or MAX_STATIC_NODES)
-        draw_static(G, output, title=title, max_nodes=G.number_of_nodes())
+        draw_static(G, output, title=title, max_nodes=max_nodes)
     else:
         from .exchange import write_network
 
-        if max_nodes:
-            G, _ = cap(G, max_nodes)
-        write_network(G, output)
+        write_network(evidence(G), output)
+    total = totals(G)[0]
     shown = f"{G.number_of_nodes()} of {total} nodes" if G.number_of_nodes() < total else \
         f"{total} nodes"
     click.echo(f"wrote {output} ({shown}, {G.number_of_edges()} edges)")
@@ -364,8 +376,8 @@ def stats(graphs, store, fmt, no_reference):
     """
     from .stats import graph_stats, render_stats
 
-    click.echo(render_stats(graph_stats(_projection(graphs, store, not no_reference, None, 0)),
-                            fmt))
+    G, _evidence = _projection(graphs, store, not no_reference, None, 0)
+    click.echo(render_stats(graph_stats(G), fmt))
 
 
 @cli.command(name="validate")

@@ -39,8 +39,11 @@ and ``articles`` (sorted ids of the articles that state it; empty for reference 
 (``tgid:graph/reference``, ``tgid:graph/links``, ``tgid:graph/include/...``): only what the
 articles say.
 
-The projection is deterministic (nodes and edges are added in sorted order) and takes one pass over
-the dataset per predicate it needs, no SPARQL.
+The projection is deterministic (nodes and edges are added in sorted order). It is assembled from
+one :class:`Part` per named graph (:func:`graph_part`, one pass over the graph, no SPARQL), merged
+by :func:`assemble`; builds into an embedded store keep each article graph's part, so
+:func:`project_store` reads small records instead of the whole corpus. The evidence is looked up
+afterwards (:func:`add_evidence`), for the nodes that need it.
 
 :func:`neighbourhood` cuts out the surroundings of one node, :func:`cap` keeps the most important
 nodes of a graph too big to draw.
@@ -48,9 +51,13 @@ nodes of a graph too big to draw.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 from collections import defaultdict
-from typing import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
 
 import networkx as nx
 from rdflib import Literal, URIRef
@@ -61,8 +68,9 @@ from .errors import TipgraphError
 from .namespace import OA, PREFIXES, SCHEMA, TG, TGID
 
 __all__ = ["KINDS", "RELATIONS", "EMPHASIS", "KIND_COLOURS", "EMPHASIS_COLOUR", "KIND_SHAPES_DOT",
-           "MAX_EVIDENCE", "ProjectionError", "project", "neighbourhood", "cap", "resolve_node",
-           "short_iri"]
+           "MAX_EVIDENCE", "ProjectionError", "Part", "graph_part", "dataset_parts", "assemble",
+           "project", "project_store", "keep_views", "add_evidence", "neighbourhood", "cap",
+           "totals", "resolve_node", "short_iri"]
 
 KINDS: tuple[str, ...] = ("Actor", "Law", "ReportSeries", "Report", "Instrument", "Rating", "Claim")
 """The kinds of node, in the order legends list them."""
@@ -247,53 +255,84 @@ def _decimal_text(term: Node) -> str:
 
 
 # ------------------------------------------------------------------------------------------------
-# Reading the dataset: one pass per predicate
+# What one named graph contributes: a Part
 # ------------------------------------------------------------------------------------------------
 
-class _Reader:
-    """Triples of one predicate, with the graphs they are in, optionally without reference data."""
+Key = tuple[str, str]
+"""A term as ``(rdflib class name, text)``: how parts keep terms (small, picklable, ordered the
+way the projection orders terms)."""
 
-    def __init__(self, dataset, reference: bool):
-        self.dataset = dataset
-        self.reference = reference
-        self._quads = hasattr(dataset, "quads") and hasattr(dataset, "graphs")
+_RECORD_CLASSES = frozenset({TG.MonetaryAmount, TG.Count, TG.Figure, TG.TemporalExpression,
+                             TG.RatingRecord, TG.TreatyEvent, TG.TerritorialApplication})
+_REFERENCE_RECORDS = (TG.RatingRecord, TG.TreatyEvent, TG.TerritorialApplication)
+_CLASS_KIND_IRI = {str(c): kind for c, kind in _CLASS_KIND.items()}
+_BASE_CLASS_IRIS = {str(c) for c in _BASE_CLASSES}
+_MAIN_NAMES = {short_iri(str(p)) for p in (SCHEMA.name, SKOS.prefLabel)}
+_FIRSTS = (TG.ratedSubject, TG.tier, TG.year, TG.claimant, TG.claimText, TG.quotation)
+_STATEMENT_PREDICATES = _FACT_PREDICATES + tuple(p for p in _EDGE_PREDICATES
+                                                 if p not in _FACT_PREDICATES)
+_RELATION_OF = {short_iri(str(p)): relation for p, relation in _EDGE_PREDICATES.items()}
 
-    def _keep(self, graph: str) -> bool:
-        return self.reference or not _is_reference_graph(graph)
 
-    def quads(self, predicate: URIRef) -> Iterator[tuple[Node, Node, str]]:
-        """(subject, object, graph IRI) of every statement with ``predicate``."""
-        if self._quads:
-            for s, _p, o, g in self.dataset.quads((None, predicate, None, None)):
-                graph = str(getattr(g, "identifier", g)) if g is not None else ""
-                if self._keep(graph):
-                    yield s, o, graph
-        else:  # a plain Graph: no named graphs
-            for s, _p, o in self.dataset.triples((None, predicate, None)):
-                yield s, o, ""
+def _key(term: Node) -> Key:
+    return (type(term).__name__, str(term))
 
-    def triples(self, predicate: URIRef) -> Iterator[tuple[Node, Node]]:
-        """(subject, object) of every statement with ``predicate`` (once, whatever the graphs;
-        much faster than :meth:`quads` when the graphs do not matter)."""
-        if self.reference or not self._quads:
-            for s, _p, o in self.dataset.triples((None, predicate, None)):
-                yield s, o
-        else:
-            seen = set()
-            for s, o, _g in self.quads(predicate):
-                if (s, o) not in seen:
-                    seen.add((s, o))
-                    yield s, o
+
+def _sort_key(term: Node) -> Key:
+    return _key(term)
+
+
+@dataclass
+class Part:
+    """What one named graph contributes to the projection, with IRIs and terms as text.
+
+    The projection of a dataset is :func:`assemble` over the parts of its graphs, so a part can
+    be computed once, when the graph is built, and kept (:func:`save_part`): drawing a corpus of
+    thousands of articles then reads these small records instead of every annotation again.
+    What depends on other graphs (which IRIs are nodes, labels, which node wins a name) is left
+    to :func:`assemble`."""
+
+    graph: str
+    typed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """node IRI -> the tg classes that make it a node here"""
+    names: dict[str, set[tuple]] = field(default_factory=dict)
+    """IRI -> {(name predicate, text, language, datatype)}"""
+    firsts: dict[str, dict[str, Key]] = field(default_factory=dict)
+    """label predicate -> subject -> its smallest object"""
+    statements: set[tuple[str, str, Key]] = field(default_factory=set)
+    """(subject, predicate, object) of the fact and edge predicates"""
+    identifiers: set[tuple[str, str]] = field(default_factory=set)
+    """(subject, "scheme:value")"""
+    record_facts: set[tuple[str, str, str]] = field(default_factory=set)
+    """(owner, record class, text): figures and dates"""
+    reference_records: set[tuple] = field(default_factory=set)
+    """tier history, treaty events and territorial applications (label keys unresolved)"""
+    derived: set[tuple[str, str]] = field(default_factory=set)
+    """(subject, article id) of prov:wasDerivedFrom"""
+    annotated: dict[str, tuple[float | None, frozenset[str]]] = field(default_factory=dict)
+    """annotation body -> (highest confidence, articles of its annotations)"""
+
+
+class _Index:
+    """The triples of one graph by predicate, from one pass."""
+
+    def __init__(self, triples: Iterable[tuple[Node, Node, Node]]):
+        by: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for s, p, o in triples:
+            by[p].append((s, o))
+        self.by = by
+
+    def triples(self, predicate: URIRef) -> list[tuple[Node, Node]]:
+        return self.by.get(predicate, [])
 
     def pairs(self, predicate: URIRef) -> dict[Node, set[Node]]:
-        """subject -> objects of ``predicate``."""
         out: dict[Node, set[Node]] = defaultdict(set)
         for s, o in self.triples(predicate):
             out[s].add(o)
         return out
 
     def single(self, predicate: URIRef) -> dict[Node, Node]:
-        """subject -> one object of ``predicate`` (the smallest, when there are several)."""
+        """subject -> one object (the smallest, when there are several)."""
         out: dict[Node, Node] = {}
         for s, o in self.triples(predicate):
             if s not in out or _sort_key(o) < _sort_key(out[s]):
@@ -301,59 +340,296 @@ class _Reader:
         return out
 
 
-def _sort_key(term: Node) -> tuple[str, str]:
-    return (type(term).__name__, str(term))
+def graph_part(graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> Part:
+    """The :class:`Part` of the named graph ``graph`` (its IRI; ``""`` for a graph without a
+    name) whose statements are ``triples`` (an rdflib Graph will do)."""
+    index = _Index(triples)
+    part = Part(str(graph))
+
+    classes: dict[str, set[str]] = defaultdict(set)
+    record_type: dict[Node, URIRef] = {}
+    for s, o in index.triples(RDF.type):
+        if not isinstance(s, URIRef):
+            continue
+        if o in _CLASS_KIND:
+            classes[str(s)].add(str(o))
+        elif o in _RECORD_CLASSES:
+            current = record_type.get(s)  # a figure's specific class wins over tg:Figure
+            if current is None or current == TG.Figure or (o != TG.Figure and str(o) < str(current)):
+                record_type[s] = o
+    part.typed = {iri: tuple(sorted(found)) for iri, found in classes.items()}
+
+    for predicate in _NAME_PREDICATES:
+        short = short_iri(str(predicate))
+        for s, o in index.triples(predicate):
+            if isinstance(o, Literal):
+                part.names.setdefault(str(s), set()).add(
+                    (short, str(o), o.language, str(o.datatype) if o.datatype else None))
+    for predicate in _FIRSTS:
+        part.firsts[short_iri(str(predicate))] = {
+            str(s): _key(o) for s, o in index.single(predicate).items()}
+    for predicate in _STATEMENT_PREDICATES:
+        short = short_iri(str(predicate))
+        for s, o in index.triples(predicate):
+            part.statements.add((str(s), short, _key(o)))
+
+    identifiers = index.triples(SCHEMA.identifier)
+    if identifiers:
+        prop_id, value = index.single(SCHEMA.propertyID), index.single(SCHEMA.value)
+        for s, o in identifiers:
+            if o in prop_id and o in value:
+                part.identifiers.add((str(s), f"{prop_id[o]}:{value[o]}"))
+
+    _figure_facts(index, part.record_facts, record_type)
+    _date_facts(index, part.record_facts)
+    _reference_records(index, part.reference_records, record_type)
+
+    for s, o in index.triples(PROV.wasDerivedFrom):
+        article = _article_id(str(o))
+        if article:
+            part.derived.add((str(s), article))
+
+    bodies = index.triples(OA.hasBody)
+    if bodies:
+        target, source = index.single(OA.hasTarget), index.single(OA.hasSource)
+        confidence_of = index.single(TG.confidence)
+        found: dict[str, tuple[float | None, set[str]]] = {}
+        for ann, body in bodies:
+            best, articles = found.setdefault(str(body), (None, set()))
+            conf = confidence_of.get(ann)
+            if conf is not None:
+                value = float(conf.toPython())
+                if best is None or value > best:
+                    best = value
+            spec = target.get(ann)
+            article = _article_id(str(source[spec])) if spec in source else None
+            if article:
+                articles.add(article)
+            found[str(body)] = (best, articles)
+        part.annotated = {body: (best, frozenset(articles))
+                          for body, (best, articles) in found.items()}
+    return part
+
+
+def _figure_facts(index: _Index, out: set, record_type) -> None:
+    figure_of = index.pairs(TG.figureOf)
+    if not figure_of:
+        return
+    value = index.single(SCHEMA.value)
+    currency = index.single(SCHEMA.currency)
+    unit = index.single(SCHEMA.unitText)
+    period = index.single(TG.period)
+    purpose = index.single(TG.purpose)
+    value_text = index.single(TG.valueText)
+    for figure, owners in figure_of.items():
+        kind = record_type.get(figure)
+        prop = short_iri(str(kind)) if kind in (TG.MonetaryAmount, TG.Count) else "tg:Figure"
+        amount = _decimal_text(value[figure]) if figure in value else \
+            _text(value_text.get(figure, Literal("?")))
+        parts = [p for p in (_text(currency[figure]) if figure in currency else "", amount,
+                             _text(unit[figure]) if figure in unit else "") if p]
+        detail = [_text(x[figure]) for x in (period, purpose) if figure in x]
+        text = " ".join(parts) + (f" ({', '.join(detail)})" if detail else "")
+        for owner in owners:
+            out.add((str(owner), prop, text))
+
+
+def _date_facts(index: _Index, out: set) -> None:
+    refers = index.pairs(TG.refersTo)
+    if not refers:
+        return
+    date_value = index.single(TG.dateValue)
+    for date, targets in refers.items():
+        if date in date_value:
+            for target in targets:
+                out.add((str(target), "tg:TemporalExpression", _text(date_value[date])))
+
+
+def _reference_records(index: _Index, out: set, record_type) -> None:
+    records = [s for s, t in record_type.items() if t in _REFERENCE_RECORDS]
+    if not records:
+        return
+    subject = index.single(TG.ratedSubject)
+    tier = index.single(TG.tier)
+    year = index.single(TG.year)
+    waived = index.single(TG.downgradeWaived)
+    instrument = index.single(TG.instrument)
+    event_type = index.single(TG.eventType)
+    event_date = index.single(TG.eventDate)
+    party = index.single(TG.party)
+    territory = index.single(TG.territory)
+    applies = index.single(TG.applies)
+    description = index.single(SCHEMA.description)
+    for record in records:
+        kind = record_type[record]
+        if kind == TG.RatingRecord and record in subject:
+            out.add(("tg:RatingRecord", str(subject[record]), str(year.get(record, "?")),
+                     _key(tier[record]) if record in tier else None,
+                     record in waived and waived[record].toPython() is True))
+        elif kind == TG.TreatyEvent and record in instrument:
+            out.add(("tg:TreatyEvent", str(instrument[record]),
+                     f"{event_date.get(record, '?')} {event_type.get(record, 'event')}",
+                     _key(party[record]) if record in party else None))
+        elif kind == TG.TerritorialApplication and record in instrument and record in territory:
+            out.add(("tg:TerritorialApplication", str(instrument[record]),
+                     _key(territory[record]),
+                     record in applies and applies[record].toPython() is True,
+                     _text(description[record]) if record in description else None))
+
+
+def dataset_parts(dataset) -> list[Part]:
+    """The parts of every graph of ``dataset`` (an rdflib Dataset or ConjunctiveGraph: one per
+    named graph; a plain Graph: one)."""
+    if hasattr(dataset, "graph_triples"):  # a store's view
+        return [graph_part(str(g.identifier), dataset.graph_triples(g.identifier))
+                for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier))]
+    if hasattr(dataset, "quads") and hasattr(dataset, "graphs"):
+        graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
+        return [graph_part(str(g.identifier), g.triples((None, None, None))) for g in graphs
+                if len(g)]
+    if hasattr(dataset, "contexts"):
+        graphs = sorted(dataset.contexts(), key=lambda g: str(g.identifier))
+        return [graph_part(str(g.identifier), g.triples((None, None, None))) for g in graphs]
+    return [graph_part("", dataset.triples((None, None, None)))]
 
 
 # ------------------------------------------------------------------------------------------------
 # The projection
 # ------------------------------------------------------------------------------------------------
 
-def project(dataset, *, reference: bool = True) -> nx.MultiDiGraph:
+def project(dataset, *, reference: bool = True, evidence: bool = True) -> nx.MultiDiGraph:
     """Project a tipgraph dataset (an rdflib Dataset, ConjunctiveGraph or Graph) onto a
     :class:`networkx.MultiDiGraph` of actors, laws, report series, reports, instruments, ratings
     and claims (see the module's docstring for the attributes). ``reference=False`` uses only the
-    articles' named graphs."""
-    reader = _Reader(dataset, reference)
+    articles' named graphs; ``evidence=False`` leaves the evidence lists empty (fill them later,
+    for the nodes kept, with :func:`add_evidence`)."""
+    G = assemble(dataset_parts(dataset), reference=reference)
+    if evidence:
+        add_evidence(G, dataset, reference=reference)
+    return G
 
-    # 1. nodes: subjects typed with a tg entity class; the graphs that type them
-    classes: dict[Node, set[URIRef]] = defaultdict(set)
-    graphs_of: dict[Node, set[str]] = defaultdict(set)
-    record_type: dict[Node, URIRef] = {}
-    for s, o, g in reader.quads(RDF.type):
-        if not isinstance(s, URIRef):
-            continue
-        if o in _CLASS_KIND:
-            classes[s].add(o)
-            graphs_of[s].add(g)
-        elif o in (TG.MonetaryAmount, TG.Count, TG.Figure, TG.TemporalExpression, TG.RatingRecord,
-                   TG.TreatyEvent, TG.TerritorialApplication):
-            if s not in record_type or o != TG.Figure:
-                record_type[s] = o
+
+def project_store(store, *, reference: bool = True, evidence: bool = True,
+                  max_nodes: int | None = None) -> nx.MultiDiGraph:
+    """:func:`project` of a :class:`tipgraph.store.Store`, the same graph; with ``max_nodes``,
+    that graph cut down by :func:`cap` (its ``graph`` attributes ``nodes_total`` and
+    ``edges_total`` say how big it was).
+
+    On an embedded store the projection is assembled from the parts its builds kept (a graph
+    without one is read and its part computed) and is itself kept in the store's ``projection``
+    folder, and so is each cut-down version asked for, named by a digest of every part they
+    were made from: the next call with the same graphs in the store reads one file. The
+    evidence is then looked up for the nodes returned. Other stores are read whole."""
+    from .store import OxigraphStore
+
+    if not isinstance(store, OxigraphStore) or store.projection is None:
+        dataset = store.dataset()
+        G = project(dataset, reference=reference, evidence=False)
+        if max_nodes is not None:
+            G, _ = cap(G, max_nodes)
+        return add_evidence(G, dataset, reference=reference) if evidence else G
+    G = _StoreViews(store, reference).get(max_nodes)
+    return add_evidence(G, store.view(), reference=reference) if evidence else G
+
+
+def keep_views(store, caps: Iterable[int] = ()) -> None:
+    """Assemble and keep the view of an embedded store (with the reference data), and its
+    versions cut down to each of ``caps`` nodes, unless they are kept already."""
+    views = _StoreViews(store, True)
+    views.get(None)
+    for n in caps:
+        views.get(n)
+
+
+class _StoreViews:
+    """The kept projections of an embedded store as it is now."""
+
+    def __init__(self, store, reference: bool):
+        self.store, self.reference = store, reference
+        self.sources = _part_sources(store)
+        view = store.view()
+        self.computed = {name: graph_part(name, view.graph_triples(URIRef(name)))
+                         for name, key in self.sources if key is None}
+        digest = hashlib.sha256(f"{_PART_VERSION}\n{reference}\n".encode())
+        for name, key in self.sources:
+            digest.update(f"{name} {key or _part_digest(self.computed[name])}\n".encode())
+        self.kind = "view-all" if reference else "view-articles"
+        self.stem = f"{self.kind}-{digest.hexdigest()}"
+        self._full: nx.MultiDiGraph | None = None
+
+    def _path(self, max_nodes: int | None) -> Path:
+        suffix = f"-cap{max_nodes}" if max_nodes is not None else ""
+        return Path(self.store.projection) / f"{self.stem}{suffix}.pickle"
+
+    def get(self, max_nodes: int | None) -> nx.MultiDiGraph:
+        if max_nodes is not None:
+            G = _load_pickle(self._path(max_nodes), nx.MultiDiGraph)
+            if G is None:
+                G, _ = cap(self.get(None), max_nodes)
+                self._keep(self._path(max_nodes), G)
+            return G
+        if self._full is None:
+            self._full = _load_pickle(self._path(None), nx.MultiDiGraph)
+            if self._full is None:
+                self._full = assemble(store_parts(self.store, self.sources, self.computed),
+                                      reference=self.reference)
+                self._keep(self._path(None), self._full)
+        return self._full
+
+    def _keep(self, path: Path, G: nx.MultiDiGraph) -> None:
+        """Keep ``G`` for the next reader, in place of the views of older states of the store;
+        a store that cannot be written to is simply not helped."""
+        from .export import write_atomically
+
+        try:
+            write_atomically(path, pickle.dumps(G, protocol=pickle.HIGHEST_PROTOCOL))
+            for older in path.parent.glob(f"{self.kind}-*.pickle"):
+                if not older.name.startswith(self.stem):
+                    older.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def assemble(parts: Iterable[Part], *, reference: bool = True) -> nx.MultiDiGraph:
+    """The projection of the graphs whose parts are ``parts`` (any order), evidence lists empty.
+    ``reference=False`` leaves out the parts of the reference data, links and included files."""
+    parts = sorted((p for p in parts if reference or not _is_reference_graph(p.graph)),
+                   key=lambda p: p.graph)
+
+    # 1. nodes: IRIs typed with a tg entity class; the graphs that type them
+    classes: dict[str, set[str]] = defaultdict(set)
+    graphs_of: dict[str, set[str]] = defaultdict(set)
+    for part in parts:
+        for iri, found in part.typed.items():
+            classes[iri].update(found)
+            graphs_of[iri].add(part.graph)
     kind_of: dict[str, str] = {}
     type_of: dict[str, str] = {}
     for node, cls in classes.items():
-        kinds = sorted({_CLASS_KIND[c] for c in cls}, key=_KIND_PRIORITY.__getitem__)
+        kinds = sorted({_CLASS_KIND_IRI[c] for c in cls}, key=_KIND_PRIORITY.__getitem__)
         kind = kinds[0]
-        own = [c for c in cls if _CLASS_KIND[c] == kind]
-        specific = sorted(_local(str(c)) for c in own if c not in _BASE_CLASSES) or \
-            sorted(_local(str(c)) for c in own)
-        kind_of[str(node)] = kind
-        type_of[str(node)] = specific[0]
+        own = [c for c in cls if _CLASS_KIND_IRI[c] == kind]
+        specific = sorted(_local(c) for c in own if c not in _BASE_CLASS_IRIS) or \
+            sorted(_local(c) for c in own)
+        kind_of[node] = kind
+        type_of[node] = specific[0]
     nodes = set(kind_of)
 
     # 2. names and labels of everything that may be pointed to
+    literals: dict[str, set[tuple]] = defaultdict(set)
+    for part in parts:
+        for iri, found in part.names.items():
+            literals[iri].update(found)
     names: dict[str, set[str]] = defaultdict(set)
     main_name: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for predicate in _NAME_PREDICATES:
-        for s, o in reader.triples(predicate):
-            if isinstance(o, Literal):
-                text = _text(o)
-                if not text:
-                    continue
-                names[str(s)].add(text)
-                if predicate in (SCHEMA.name, SKOS.prefLabel):
-                    main_name[str(s)][text] += 1
+    for iri, found in literals.items():
+        for predicate, value, _language, _datatype in found:
+            text = _text(value)
+            if text:
+                names[iri].add(text)
+                if predicate in _MAIN_NAMES:
+                    main_name[iri][text] += 1
+    del literals
 
     def name_of(iri: str) -> str:
         counts = main_name.get(iri)
@@ -363,74 +639,67 @@ def project(dataset, *, reference: bool = True) -> nx.MultiDiGraph:
             return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local(iri)).lower()
         return short_iri(iri)
 
-    labels: dict[str, str] = {}
-    for iri in nodes:
-        labels[iri] = _short_label(name_of(iri), names.get(iri, ()))
+    labels: dict[str, str] = {iri: _short_label(name_of(iri), names.get(iri, ())) for iri in nodes}
 
-    def label_of(term: Node) -> str:
-        if isinstance(term, Literal):
-            return _text(term)
-        iri = str(term)
-        if iri in labels:
-            return labels[iri]
-        return name_of(iri)
+    def label_of(key: Key) -> str:
+        if key[0] == "Literal":
+            return _text(key[1])
+        return labels[key[1]] if key[1] in labels else name_of(key[1])
 
     # labels of ratings and claims (they name other nodes)
-    firsts = {p: reader.single(p) for p in (TG.ratedSubject, TG.tier, TG.year, TG.claimant,
-                                             TG.claimText, TG.quotation)}
+    firsts: dict[str, dict[str, Key]] = defaultdict(dict)
+    for part in parts:
+        for predicate, found in part.firsts.items():
+            merged = firsts[predicate]
+            for s, key in found.items():
+                if s not in merged or key < merged[s]:
+                    merged[s] = key
     for iri in sorted(nodes):
         if kind_of[iri] == "Rating":
-            labels[iri] = _rating_label(URIRef(iri), firsts, label_of)
+            labels[iri] = _rating_label(iri, firsts, label_of)
     for iri in sorted(nodes):
         if kind_of[iri] == "Claim":
-            labels[iri] = _claim_label(URIRef(iri), firsts, label_of)
+            labels[iri] = _claim_label(iri, firsts, label_of)
 
     # 3. the properties of the nodes: edges and facts
     facts: dict[str, set[tuple[str, str]]] = defaultdict(set)
     edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-
-    for predicate in _FACT_PREDICATES + tuple(p for p in _EDGE_PREDICATES
-                                              if p not in _FACT_PREDICATES):
-        prop = short_iri(str(predicate))
-        relation = _EDGE_PREDICATES.get(predicate)
-        statements = reader.quads(predicate) if relation else \
-            ((s, o, "") for s, o in reader.triples(predicate))
-        for s, o, g in statements:
-            subject = str(s)
+    for part in parts:
+        article = _graph_article(part.graph)
+        for subject, predicate, key in part.statements:
             if subject not in nodes:
                 continue
-            facts[subject].add((prop, label_of(o)))
-            if relation is not None and isinstance(o, URIRef) and str(o) in nodes:
+            facts[subject].add((predicate, label_of(key)))
+            relation = _RELATION_OF.get(predicate)
+            if relation is not None and key[0] == "URIRef" and key[1] in nodes:
                 name, backwards = relation
-                u, v = (str(o), subject) if backwards else (subject, str(o))
+                u, v = (key[1], subject) if backwards else (subject, key[1])
                 if u == v:
                     continue
                 if name == "published-by" and kind_of[subject] not in ("Report", "ReportSeries"):
                     continue
-                article = _graph_article(g)
                 bucket = edges[(u, v, name)]
                 if article:
                     bucket.add(article)
-
-    # identifiers (links graph): schema:identifier -> propertyID:value
-    if reference:
-        prop_id = reader.single(SCHEMA.propertyID)
-        value = reader.single(SCHEMA.value)
-        for s, o in reader.triples(SCHEMA.identifier):
-            if str(s) in nodes and o in prop_id and o in value:
-                facts[str(s)].add(("schema:identifier", f"{prop_id[o]}:{value[o]}"))
+        if reference:
+            for subject, text in part.identifiers:
+                if subject in nodes:
+                    facts[subject].add(("schema:identifier", text))
 
     # 4. records about the nodes: figures, dates, tier history, treaty events, applications
-    _figure_facts(reader, nodes, facts, record_type, label_of)
-    _date_facts(reader, nodes, facts, record_type)
-    if reference:
-        _reference_facts(reader, nodes, facts, edges, record_type, label_of)
+    for part in parts:
+        for owner, prop, text in part.record_facts:
+            if owner in nodes:
+                facts[owner].add((prop, text))
+        if reference:
+            for record in part.reference_records:
+                _reference_fact(record, nodes, facts, edges, label_of)
 
     # 5. an entity only the reference data knows is kept when an article's entity points to it
     #    (the territory an instrument does not apply to), not for its own sake (the earlier
     #    editions of a report series that only tier-history records name)
     from_articles = {iri for iri in nodes
-                     if any(not _is_reference_graph(g) for g in graphs_of[URIRef(iri)])}
+                     if any(not _is_reference_graph(g) for g in graphs_of[iri])}
     if from_articles != nodes:
         wanted = set(from_articles)
         wanted.update(v for (u, v, _r) in edges if u in from_articles)
@@ -438,26 +707,25 @@ def project(dataset, *, reference: bool = True) -> nx.MultiDiGraph:
         for key in [k for k in edges if k[0] not in nodes or k[1] not in nodes]:
             del edges[key]
 
-    # 6. articles
+    # 6. articles and confidence
     articles: dict[str, set[str]] = defaultdict(set)
-    for node, graphs in graphs_of.items():
-        iri = str(node)
+    for iri, graphs in graphs_of.items():
         for g in graphs:
             article = _graph_article(g)
             if article:
                 articles[iri].add(article)
-    for s, o in reader.triples(PROV.wasDerivedFrom):
-        if str(s) in nodes:
-            article = _article_id(str(o))
-            if article:
-                articles[str(s)].add(article)
+    confidence: dict[str, float] = {}
+    for part in parts:
+        for s, article in part.derived:
+            if s in nodes:
+                articles[s].add(article)
+        for body, (best, found) in part.annotated.items():
+            if body in nodes:
+                articles[body].update(found)
+                if best is not None and (body not in confidence or best > confidence[body]):
+                    confidence[body] = best
 
-    # 7. evidence and confidence from the annotations
-    evidence, confidence, mentioned_in = _evidence(reader, nodes)
-    for iri, found in mentioned_in.items():
-        articles[iri].update(found)
-
-    # 8. the graph, in sorted order
+    # 7. the graph, in sorted order
     graph = nx.MultiDiGraph()
     for iri in sorted(nodes):
         graph.add_node(
@@ -468,13 +736,40 @@ def project(dataset, *, reference: bool = True) -> nx.MultiDiGraph:
             names=sorted(names.get(iri, ())),
             articles=sorted(articles.get(iri, ())),
             facts=[list(f) for f in sorted(facts.get(iri, ()))],
-            evidence=evidence.get(iri, []),
+            evidence=[],
             confidence=confidence.get(iri),
         )
     for (u, v, relation) in sorted(edges):
         graph.add_edge(u, v, key=relation, relation=relation, emphasis=relation in EMPHASIS,
                        articles=sorted(edges[(u, v, relation)]))
     return graph
+
+
+def _reference_fact(record: tuple, nodes, facts, edges, label_of) -> None:
+    kind, owner = record[0], record[1]
+    if owner not in nodes:
+        return
+    if kind == "tg:RatingRecord":
+        _kind, _owner, year, tier, waived = record
+        text = f"{year}: {label_of(tier) if tier is not None else '?'}"
+        if waived:
+            text += " (downgrade waived)"
+        facts[owner].add((kind, text))
+    elif kind == "tg:TreatyEvent":
+        _kind, _owner, text, party = record
+        if party is not None:
+            text += f" ({label_of(party)})"
+        facts[owner].add((kind, text))
+    else:
+        _kind, _owner, territory, applied, description = record
+        text = f"{label_of(territory)}: {'applies' if applied else 'does not apply'}"
+        if description is not None:
+            text += f" ({description})"
+        facts[owner].add((kind, text))
+        where = territory[1]
+        if where in nodes and where != owner:
+            edges.setdefault((owner, where, "applies-to" if applied else "does-not-apply-to"),
+                             set())
 
 
 def _short_label(name: str, aliases: Iterable[str]) -> str:
@@ -488,158 +783,133 @@ def _short_label(name: str, aliases: Iterable[str]) -> str:
     return _shorten_text(name, LONG_NAME)
 
 
-def _rating_label(rating: URIRef, firsts, label_of) -> str:
-    subject = firsts[TG.ratedSubject].get(rating)
-    tier = firsts[TG.tier].get(rating)
-    year = firsts[TG.year].get(rating)
-    text = label_of(subject) if subject is not None else short_iri(str(rating))
+def _rating_label(rating: str, firsts, label_of) -> str:
+    subject = firsts["tg:ratedSubject"].get(rating)
+    tier = firsts["tg:tier"].get(rating)
+    year = firsts["tg:year"].get(rating)
+    text = label_of(subject) if subject is not None else short_iri(rating)
     if tier is not None:
         text += f": {label_of(tier)}"
     if year is not None:
-        text += f" ({year})"
+        text += f" ({year[1]})"
     return text
 
 
-def _claim_label(claim: URIRef, firsts, label_of) -> str:
-    claimant = firsts[TG.claimant].get(claim)
-    said = firsts[TG.claimText].get(claim)
+def _claim_label(claim: str, firsts, label_of) -> str:
+    claimant = firsts["tg:claimant"].get(claim)
+    said = firsts["tg:claimText"].get(claim)
     if said is None:
-        said = firsts[TG.quotation].get(claim)
+        said = firsts["tg:quotation"].get(claim)
     who = label_of(claimant) if claimant is not None else "unknown"
-    what = _shorten_text(str(said), CLAIM_LABEL_CHARS) if said is not None else _local(str(claim))
+    what = _shorten_text(said[1], CLAIM_LABEL_CHARS) if said is not None else _local(claim)
     return f"{who}: {what}"
 
 
-def _figure_facts(reader: _Reader, nodes, facts, record_type, label_of) -> None:
-    figure_of = reader.pairs(TG.figureOf)
-    if not figure_of:
-        return
-    value = reader.single(SCHEMA.value)
-    currency = reader.single(SCHEMA.currency)
-    unit = reader.single(SCHEMA.unitText)
-    period = reader.single(TG.period)
-    purpose = reader.single(TG.purpose)
-    value_text = reader.single(TG.valueText)
-    for figure, owners in figure_of.items():
-        owners = [str(o) for o in owners if str(o) in nodes]
-        if not owners:
-            continue
-        kind = record_type.get(figure)
-        prop = short_iri(str(kind)) if kind in (TG.MonetaryAmount, TG.Count) else "tg:Figure"
-        amount = _decimal_text(value[figure]) if figure in value else \
-            _text(value_text.get(figure, Literal("?")))
-        parts = [p for p in (_text(currency[figure]) if figure in currency else "", amount,
-                             _text(unit[figure]) if figure in unit else "") if p]
-        detail = [_text(x[figure]) for x in (period, purpose) if figure in x]
-        text = " ".join(parts) + (f" ({', '.join(detail)})" if detail else "")
-        for owner in owners:
-            facts[owner].add((prop, text))
+# ------------------------------------------------------------------------------------------------
+# Evidence: looked up for the nodes that need it
+# ------------------------------------------------------------------------------------------------
+
+def add_evidence(G: nx.MultiDiGraph, source, *, reference: bool = True) -> nx.MultiDiGraph:
+    """Fill the ``evidence`` list of every node of ``G`` from ``source`` (the dataset ``G`` was
+    projected from, or a store's :meth:`~tipgraph.store.OxigraphStore.view`): up to
+    :data:`MAX_EVIDENCE` entries, sorted by article and offset, taken in turn from the first
+    articles (by id) that annotate the node. Looks up only the annotations of these nodes, so a
+    capped view of a large corpus costs little. Returns ``G``."""
+    lookup = source if hasattr(source, "object_keys_many") else _DatasetLookup(source)
+    # 1. the annotations of each node that can give an entry: _spread takes entries in turn
+    #    from each article in order, so only those of the first MAX_EVIDENCE articles can (an
+    #    annotation is in the graph of the article it annotates)
+    wanted: dict[str, list[str]] = {}
+    for node in G:
+        groups: dict[str, set[str]] = defaultdict(set)
+        for ann, graph in lookup.subject_graphs(_HAS_BODY, node):
+            if reference or not _is_reference_graph(graph):
+                groups[_graph_article(graph) or ""].add(ann)
+        chosen = sorted(groups)[:MAX_EVIDENCE + (1 if "" in groups else 0)]
+        wanted[node] = sorted({a for g in chosen for a in groups[g]})
+    # 2. what they say, three lookups in all: annotations, their targets, the selectors
+    found: dict[tuple[str, str], list[Key]] = {}
+    anns = {a for found_anns in wanted.values() for a in found_anns}
+    found.update(lookup.object_keys_many(anns, (_HAS_TARGET, _SENTENCE)))
+    targets = {t[1] for a in anns for t in found.get((a, _HAS_TARGET), ()) if t[0] == "URIRef"}
+    found.update(lookup.object_keys_many(targets, (_HAS_SOURCE, _HAS_SELECTOR)))
+    selectors = {s[1] for t in targets for s in found.get((t, _HAS_SELECTOR), ())
+                 if s[0] == "URIRef"}
+    found.update(lookup.object_keys_many(selectors, (_START, _END, _EXACT)))
+    # 3. the entries
+    for node in G:
+        G.nodes[node]["evidence"] = _evidence_entries(wanted[node], found)
+    return G
 
 
-def _date_facts(reader: _Reader, nodes, facts, record_type) -> None:
-    refers = reader.pairs(TG.refersTo)
-    if not refers:
-        return
-    date_value = reader.single(TG.dateValue)
-    for date, targets in refers.items():
-        if date not in date_value:
-            continue
-        for target in targets:
-            if str(target) in nodes:
-                facts[str(target)].add(("tg:TemporalExpression", _text(date_value[date])))
+class _DatasetLookup:
+    """The lookups :func:`add_evidence` makes, on an rdflib Dataset or Graph (a store's view
+    makes them itself, without rdflib terms)."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+        self.named = hasattr(dataset, "quads") and hasattr(dataset, "graphs")
+
+    def object_keys_many(self, subjects, predicates) -> dict[tuple[str, str], list[Key]]:
+        out: dict[tuple[str, str], list[Key]] = {}
+        for s in subjects:
+            for p in predicates:
+                objects = [_key(o) for o in self.dataset.objects(URIRef(s), URIRef(p))]
+                if objects:
+                    out[(s, p)] = objects
+        return out
+
+    def subject_graphs(self, predicate: str, obj: str) -> list[tuple[str, str]]:
+        pattern = (None, URIRef(predicate), URIRef(obj))
+        if not self.named:
+            return [(str(s), "") for s, _p, _o in self.dataset.triples(pattern)
+                    if isinstance(s, URIRef)]
+        return [(str(s), _graph_of(g)) for s, _p, _o, g in self.dataset.quads((*pattern, None))
+                if isinstance(s, URIRef)]
 
 
-def _reference_facts(reader: _Reader, nodes, facts, edges, record_type, label_of) -> None:
-    records = {s for s, t in record_type.items()
-               if t in (TG.RatingRecord, TG.TreatyEvent, TG.TerritorialApplication)}
-    if not records:
-        return
-    subject = reader.single(TG.ratedSubject)
-    tier = reader.single(TG.tier)
-    year = reader.single(TG.year)
-    waived = reader.single(TG.downgradeWaived)
-    instrument = reader.single(TG.instrument)
-    event_type = reader.single(TG.eventType)
-    event_date = reader.single(TG.eventDate)
-    party = reader.single(TG.party)
-    territory = reader.single(TG.territory)
-    applies = reader.single(TG.applies)
-    description = reader.single(SCHEMA.description)
-    for record in sorted(records, key=str):
-        kind = record_type[record]
-        if kind == TG.RatingRecord and record in subject and str(subject[record]) in nodes:
-            text = f"{year.get(record, '?')}: {label_of(tier[record]) if record in tier else '?'}"
-            if record in waived and waived[record].toPython() is True:
-                text += " (downgrade waived)"
-            facts[str(subject[record])].add(("tg:RatingRecord", text))
-        elif kind == TG.TreatyEvent and record in instrument and str(instrument[record]) in nodes:
-            text = f"{event_date.get(record, '?')} {event_type.get(record, 'event')}"
-            if record in party:
-                text += f" ({label_of(party[record])})"
-            facts[str(instrument[record])].add(("tg:TreatyEvent", text))
-        elif (kind == TG.TerritorialApplication and record in instrument
-              and str(instrument[record]) in nodes and record in territory):
-            where = str(territory[record])
-            applied = record in applies and applies[record].toPython() is True
-            text = f"{label_of(territory[record])}: {'applies' if applied else 'does not apply'}"
-            if record in description:
-                text += f" ({_text(description[record])})"
-            facts[str(instrument[record])].add(("tg:TerritorialApplication", text))
-            if where in nodes and where != str(instrument[record]):
-                edges.setdefault((str(instrument[record]), where,
-                                  "applies-to" if applied else "does-not-apply-to"), set())
+def _graph_of(g) -> str:
+    return str(getattr(g, "identifier", g)) if g is not None else ""
 
 
-def _evidence(reader: _Reader, nodes) -> tuple[dict[str, list[dict]], dict[str, float],
-                                               dict[str, set[str]]]:
-    """Evidence entries (capped), highest confidence and the articles of the annotations of
-    each node."""
-    body_of: dict[Node, list[str]] = defaultdict(list)
-    for ann, body in reader.triples(OA.hasBody):
-        if str(body) in nodes:
-            body_of[ann].append(str(body))
-    if not body_of:
-        return {}, {}, {}
-    target = reader.single(OA.hasTarget)
-    source = reader.single(OA.hasSource)
-    selectors = reader.pairs(OA.hasSelector)
-    start = reader.single(OA.start)
-    end = reader.single(OA.end)
-    exact = reader.single(OA.exact)
-    sentence = reader.single(TG.sentence)
-    confidence_of = reader.single(TG.confidence)
+_HAS_BODY, _HAS_TARGET, _HAS_SOURCE, _HAS_SELECTOR = (str(OA.hasBody), str(OA.hasTarget),
+                                                      str(OA.hasSource), str(OA.hasSelector))
+_START, _END, _EXACT, _SENTENCE = str(OA.start), str(OA.end), str(OA.exact), str(TG.sentence)
 
-    entries: dict[str, set[tuple]] = defaultdict(set)
-    confidence: dict[str, float] = {}
-    for ann, bodies in body_of.items():
-        conf = confidence_of.get(ann)
-        spec = target.get(ann)
-        article = _article_id(str(source[spec])) if spec in source else None
+
+def _evidence_entries(anns: list[str], found: dict[tuple[str, str], list[Key]]) -> list[dict]:
+    """The evidence entries of a node from its annotations ``anns``, each value the smallest
+    one (what :meth:`_Index.single` picks)."""
+    def first(subject: Key | None, predicate: str) -> Key | None:
+        if subject is None or subject[0] != "URIRef":
+            return None
+        values = found.get((subject[1], predicate))
+        return min(values) if values else None
+
+    entries: set[tuple] = set()
+    for ann in anns:
+        target = first(("URIRef", ann), _HAS_TARGET)
+        origin = first(target, _HAS_SOURCE)
+        article = _article_id(origin[1]) if origin is not None else None
         begin = stop = None
         quote = None
-        for sel in selectors.get(spec, ()):
-            if sel in start:
-                begin, stop = int(start[sel]), int(end[sel]) if sel in end else None
-            if sel in exact:
-                quote = str(exact[sel])
-        for body in bodies:
-            if conf is not None:
-                value = float(conf.toPython())
-                if body not in confidence or value > confidence[body]:
-                    confidence[body] = value
-            if article is None and begin is None:
-                continue
-            entries[body].add((article or "", begin if begin is not None else -1,
-                               stop if stop is not None else -1, quote or "",
-                               str(sentence[ann]) if ann in sentence else ""))
-    evidence: dict[str, list[dict]] = {}
-    mentioned_in: dict[str, set[str]] = {}
-    for body, found in entries.items():
-        mentioned_in[body] = {entry[0] for entry in found if entry[0]}
-        chosen = _spread(sorted(found), MAX_EVIDENCE)
-        evidence[body] = [{"article": a, "sentence": sent, "exact": q, "start": b, "end": e}
-                          for a, b, e, q, sent in chosen]
-    return evidence, confidence, mentioned_in
+        selectors = found.get((target[1], _HAS_SELECTOR), []) if target is not None else []
+        for selector in selectors:
+            start = first(selector, _START)
+            if start is not None:
+                end = first(selector, _END)
+                begin, stop = int(start[1]), int(end[1]) if end is not None else None
+            exact = first(selector, _EXACT)
+            if exact is not None:
+                quote = exact[1]
+        if article is None and begin is None:
+            continue
+        sentence = first(("URIRef", ann), _SENTENCE)
+        entries.add((article or "", begin if begin is not None else -1,
+                     stop if stop is not None else -1, quote or "",
+                     sentence[1] if sentence is not None else ""))
+    return [{"article": a, "sentence": sent, "exact": q, "start": b, "end": e}
+            for a, b, e, q, sent in _spread(sorted(entries), MAX_EVIDENCE)]
 
 
 def _spread(items: list[tuple], limit: int) -> list[tuple]:
@@ -663,6 +933,102 @@ def _spread(items: list[tuple], limit: int) -> list[tuple]:
         i += 1
     return sorted(chosen)
 
+
+# ------------------------------------------------------------------------------------------------
+# Parts kept with a store
+# ------------------------------------------------------------------------------------------------
+
+def part_key(input_hash: str, resolution_hash: str) -> str:
+    """The name of the kept part of an article graph built from these digests (and this
+    version of the projection)."""
+    return hashlib.sha256(f"{_PART_VERSION}\n{input_hash}\n{resolution_hash}".encode()).hexdigest()
+
+
+def _part_path(folder: Path, key: str) -> Path:
+    return Path(folder) / key[:2] / f"{key}.pickle"
+
+
+def save_part(folder: Path, key: str, part: Part) -> None:
+    """Keep ``part`` under ``folder`` (written whole or not at all)."""
+    from .export import write_atomically
+
+    path = _part_path(folder, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_part(folder: Path, key: str) -> Part | None:
+    """The part kept under ``key``, or None when there is none (or it cannot be read)."""
+    return _load_pickle(_part_path(folder, key), Part)
+
+
+def prune_parts(folder: Path, keep: set[str]) -> int:
+    """Delete the kept parts not named in ``keep``; how many were deleted."""
+    removed = 0
+    if not Path(folder).is_dir():
+        return 0
+    for path in sorted(Path(folder).glob("*/*.pickle")):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _part_sources(store) -> list[tuple[str, str | None]]:
+    """(graph IRI, the key of its kept part or None) of every named graph of an embedded
+    store; only the article graphs its builds wrote have a key."""
+    from .build import stored_records
+
+    records = stored_records(store)
+    return [(str(name), part_key(*records[name]) if name in records else None)
+            for name in store.graph_names()]
+
+
+def store_parts(store, sources=None, computed=None) -> list[Part]:
+    """The parts of every named graph of an embedded store: those its builds kept, the others
+    (graphs written some other way, or kept by an older tipgraph) computed from the graph."""
+    view = store.view()
+    computed = computed or {}
+    parts = []
+    for name, key in sources if sources is not None else _part_sources(store):
+        part = computed.get(name)
+        if part is None and key is not None:
+            part = load_part(store.projection, key)
+        if part is None or part.graph != name:
+            part = graph_part(name, view.graph_triples(URIRef(name)))
+        parts.append(part)
+    return parts
+
+
+def _part_digest(part: Part) -> str:
+    """A digest of what ``part`` holds, the same whatever the order of its sets."""
+    def canonical(value) -> str:
+        if isinstance(value, dict):
+            return "{" + ",".join(sorted(f"{k!r}:{canonical(v)}" for k, v in value.items())) + "}"
+        if isinstance(value, (set, frozenset)):
+            return "{" + ",".join(sorted(canonical(v) for v in value)) + "}"
+        if isinstance(value, (tuple, list)):
+            return "(" + ",".join(canonical(v) for v in value) + ")"
+        return repr(value)
+
+    return hashlib.sha256(canonical(vars(part)).encode()).hexdigest()
+
+
+def _load_pickle(path: Path, kind: type):
+    try:
+        with open(path, "rb") as stream:
+            value = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def _projection_version() -> str:
+    """A digest of this module: a part kept by another version is computed again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+_PART_VERSION = _projection_version()
 
 # ------------------------------------------------------------------------------------------------
 # Neighbourhood and cap
@@ -777,4 +1143,12 @@ def cap(G: nx.MultiDiGraph, max_nodes: int) -> tuple[nx.MultiDiGraph, int]:
                 add_claim(n)
             else:
                 keep.add(n)
-    return _induced(G, keep), G.number_of_nodes() - len(keep)
+    out = _induced(G, keep)
+    out.graph["nodes_total"], out.graph["edges_total"] = totals(G)
+    return out, G.number_of_nodes() - len(keep)
+
+
+def totals(G: nx.MultiDiGraph) -> tuple[int, int]:
+    """How many nodes and edges the graph ``G`` was cut down from (by :func:`cap`), or has."""
+    return (G.graph.get("nodes_total", G.number_of_nodes()),
+            G.graph.get("edges_total", G.number_of_edges()))

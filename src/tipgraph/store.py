@@ -391,6 +391,12 @@ class OxigraphStore(Store):
         return self.folder / "mapped" if self.folder is not None else None
 
     @property
+    def projection(self) -> Path | None:
+        """Where builds keep what each article graph contributes to the people's view
+        (:class:`tipgraph.project.Part`), so that drawing a corpus reads no article twice."""
+        return self.folder / "projection" if self.folder is not None else None
+
+    @property
     def native(self):
         """The ``pyoxigraph.Store`` itself."""
         return self._store
@@ -623,6 +629,45 @@ class OxigraphView:
         ox = _ox()
         return [Graph(identifier=URIRef(g.value)) for g in self._store.named_graphs()
                 if isinstance(g, ox.NamedNode)]
+
+    def graph_triples(self, name: URIRef):
+        """The statements of one named graph, as rdflib triples."""
+        ox = _ox()
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            yield _to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)
+
+    # lookups that make no rdflib terms: a term is (rdflib class name, text)
+
+    _KIND = {"NamedNode": "URIRef", "Literal": "Literal", "BlankNode": "BNode"}
+
+    def object_keys(self, subject: str, predicate: str) -> list[tuple[str, str]]:
+        """The objects of ``subject`` (an IRI) and ``predicate`` in the union."""
+        ox = _ox()
+        kind = self._KIND
+        return [(kind[type(q.object).__name__], q.object.value) for q in
+                self._store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate),
+                                              None, ox.DefaultGraph())]
+
+    def object_keys_many(self, subjects: Iterable[str], predicates: Iterable[str]
+                         ) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """:meth:`object_keys` of every subject and predicate given: (subject, predicate) ->
+        objects, for the pairs that have some. (One index lookup per pair: here as fast as a
+        SPARQL query with the subjects as VALUES, and faster than reading whole subjects.)"""
+        predicates = list(predicates)
+        out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for subject in sorted(set(subjects)):
+            for predicate in predicates:
+                found = self.object_keys(subject, predicate)
+                if found:
+                    out[(subject, predicate)] = found
+        return out
+
+    def subject_graphs(self, predicate: str, obj: str) -> list[tuple[str, str]]:
+        """(subject, named graph IRI) of the statements ``? predicate obj`` (``obj`` an IRI)."""
+        ox = _ox()
+        return [(q.subject.value, q.graph_name.value) for q in
+                self._store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj))
+                if isinstance(q.graph_name, ox.NamedNode) and isinstance(q.subject, ox.NamedNode)]
 
 
 def _write_marker(path: Path) -> None:

@@ -26,11 +26,11 @@ import json
 import math
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import networkx as nx
 
-from .project import EMPHASIS, KINDS, cap
+from .project import EMPHASIS, KINDS, cap, totals
 
 __all__ = ["MAX_HTML_NODES", "HtmlSummary", "write_html", "html_page", "layout",
            "MAX_STATIC_NODES", "STATIC_FORMATS", "draw_static"]
@@ -92,25 +92,33 @@ class HtmlSummary(NamedTuple):
 
 
 def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str, note: str | None = None,
-               max_nodes: int = MAX_HTML_NODES) -> HtmlSummary:
+               max_nodes: int = MAX_HTML_NODES,
+               details: Callable[[nx.MultiDiGraph], object] | None = None) -> HtmlSummary:
     """Write the interactive view of ``G`` (a projection, see :func:`tipgraph.project.project`) to
     ``path`` as one self-contained, offline HTML file. ``title`` heads the page; ``note`` (optional)
     is shown under it. A graph of more than ``max_nodes`` nodes is cut down to the ``max_nodes``
     most connected ones (:func:`tipgraph.project.cap`), and the page says how many it shows.
+    ``details``, when given, is called with the graph to be drawn before it is drawn, to fill in
+    what the projection left out (the evidence: :func:`tipgraph.project.add_evidence`).
     The same graph gives the same bytes."""
     from .export import write_atomically
 
-    page, summary = html_page(G, title=title, note=note, max_nodes=max_nodes)
+    page, summary = html_page(G, title=title, note=note, max_nodes=max_nodes, details=details)
     data = page.encode("utf-8")
     write_atomically(Path(path), data)
     return summary._replace(bytes=len(data))
 
 
 def html_page(G: nx.MultiDiGraph, *, title: str, note: str | None = None,
-              max_nodes: int = MAX_HTML_NODES) -> tuple[str, HtmlSummary]:
+              max_nodes: int = MAX_HTML_NODES,
+              details: Callable[[nx.MultiDiGraph], object] | None = None
+              ) -> tuple[str, HtmlSummary]:
     """The page :func:`write_html` writes, as text, and what it draws."""
-    total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
-    drawn, dropped = cap(G, max_nodes)
+    total_nodes, total_edges = totals(G)
+    drawn, _ = cap(G, max_nodes)
+    dropped = total_nodes - drawn.number_of_nodes()
+    if details is not None:
+        details(drawn)
     pos = layout(drawn)
     data = _page_data(drawn, pos, title=title, note=note, total_nodes=total_nodes,
                       total_edges=total_edges, dropped=dropped, max_nodes=max_nodes)
@@ -633,8 +641,9 @@ def draw_static(G: nx.MultiDiGraph, path: str | Path, fmt: str | None = None,
     if key not in STATIC_FORMATS:
         raise ExportError(f"unknown picture format {key or '(none)'!r}; formats: "
                           f"{', '.join(STATIC_FORMATS)}", path=target)
-    total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
-    drawn, dropped = cap(G, max_nodes)
+    total_nodes, total_edges = totals(G)
+    drawn, _ = cap(G, max_nodes)
+    dropped = total_nodes - drawn.number_of_nodes()
     pos = _static_positions(drawn)
     n = drawn.number_of_nodes()
 
