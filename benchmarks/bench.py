@@ -185,13 +185,35 @@ def capabilities(tipgraph: str) -> dict[str, bool]:
                               cwd=ROOT)
         return done.stdout
     build, validate, export = help_of("build"), help_of("validate"), help_of("export")
+    viz = help_of("viz")
     return {
         "build_store": "--store" in build,
         "build_jobs": "--jobs" in build,
         "validate_store": "--store" in validate,
         "validate_jobs": "--jobs" in validate,
         "export_store": "--store" in export,
+        "viz": "--output" in viz,
+        "viz_store": "--store" in viz,
     }
+
+
+VIEWS = {"html": ("viz", ".html"), "svg": ("viz", ".svg"), "stats": ("stats", None)}
+"""The people's view, timed (issue 4): the interactive page (capped at 1,500 nodes), the static
+picture (250 nodes) and the statistics of the whole view."""
+
+
+def bench_views(tipgraph: str, source: list, work: Path, prefix: str, opts) -> dict:
+    """Time ``tipgraph viz`` (each kind of VIEWS) and ``tipgraph stats`` on ``source`` (a graph
+    file, or ``--store DIR``)."""
+    record = {}
+    for name, (command, suffix) in VIEWS.items():
+        target = work / f"{prefix}-view{suffix}" if suffix else None
+        cmd = [tipgraph, command, *source] + (["-o", target] if target else [])
+        run = run_measured(cmd, opts.timeout)
+        record[name] = _run_record(run, bytes=_size_of(target) if target else None)
+        if target is not None:
+            target.unlink(missing_ok=True)
+    return record
 
 
 # =========================================================================== corpora
@@ -506,6 +528,11 @@ def bench_size(size: int, opts: Options, tipgraph: str, caps: dict, result: dict
                     target.unlink(missing_ok=True)
             else:
                 fast["export"] = {"unavailable": "this tipgraph has no `export --store`"}
+            if caps.get("viz_store"):
+                print(f"[{size}] embedded store: viz, stats", file=sys.stderr)
+                fast["viz"] = bench_views(tipgraph, ["--store", kept], work, "embedded", opts)
+            else:
+                fast["viz"] = {"unavailable": "this tipgraph has no `viz --store`"}
             if not opts.keep:
                 shutil.rmtree(kept, ignore_errors=True)
 
@@ -543,6 +570,8 @@ def bench_size(size: int, opts: Options, tipgraph: str, caps: dict, result: dict
                                    opts.timeout)
                 plain["export"][fmt] = _run_record(run, bytes=_size_of(target))
                 target.unlink(missing_ok=True)
+            if caps.get("viz"):
+                plain["viz"] = bench_views(tipgraph, [graph], work, "plain", opts)
             if not opts.keep:
                 graph.unlink(missing_ok=True)
     if not opts.keep:
@@ -720,6 +749,9 @@ def tables(results: dict) -> list[Table]:
     out.append(end_to_end(results))
     out += query_tables(results)
     out.append(export_table(results))
+    views = views_table(results)
+    if views.rows:
+        out.append(views)
     out.append(targets(results))
     return out
 
@@ -841,14 +873,18 @@ def query_tables(results: dict) -> list[Table]:
     return out
 
 
-def export_table(results: dict) -> Table:
-    table = Table("Export", ["articles", "format", "embedded s", "peak MB", "plain s",
-                             "peak MB", "plain / embedded", "MB written"])
+def _side_by_side(results: dict, section: str, names, first: str, title: str) -> Table:
+    """One row per size and name of ``section`` ("export", "viz"): the embedded and the plain
+    path's seconds and peak memory, their ratio and the bytes written."""
+    table = Table(title, ["articles", first, "embedded s", "peak MB", "plain s", "peak MB",
+                          "plain / embedded", "MB written"])
     for key, size in results["sizes"].items():
-        fast = size[EMBEDDED].get("export", {})
-        plain = size[PLAIN].get("export", {})
-        for fmt in results["options"]["formats"]:
-            f, p = fast.get(fmt), plain.get(fmt)
+        fast = size[EMBEDDED].get(section, {})
+        plain = size[PLAIN].get(section, {})
+        if not fast and not plain:
+            continue
+        for name in names:
+            f, p = fast.get(name), plain.get(name)
             fcell = _secs(f) if f else ("not run" if "unavailable" in fast or "unavailable" in
                                         size[EMBEDDED] else "not measured")
             pcell = _secs(p) if p else ("not run" if "unavailable" in size[PLAIN]
@@ -856,9 +892,14 @@ def export_table(results: dict) -> Table:
             ratio = (f"×{p['seconds'] / f['seconds']:.1f}"
                      if f and p and f["ok"] and p["ok"] and f["seconds"] else "–")
             written = (f or {}).get("bytes") or (p or {}).get("bytes")
-            table.rows.append([f"{int(key):,}", fmt, fcell, _f(f["peak_mb"], 0) if f else "–",
+            table.rows.append([f"{int(key):,}", name, fcell, _f(f["peak_mb"], 0) if f else "–",
                                pcell, _f(p["peak_mb"], 0) if p else "–", ratio,
                                _f(written / MB) if written else "–"])
+    return table
+
+
+def export_table(results: dict) -> Table:
+    table = _side_by_side(results, "export", results["options"]["formats"], "format", "Export")
     table.notes.append("Embedded: `tipgraph export --store DIR`; plain: `tipgraph export "
                        "FILE.trig` (which reads the TriG file first).")
     reasons = {}
@@ -870,6 +911,17 @@ def export_table(results: dict) -> Table:
                 reasons.setdefault((kind, reason), []).append(f"{int(key):,}")
     for (kind, reason), sizes in reasons.items():
         table.notes.append(f"{STORE_NAMES[kind]} at {', '.join(sizes)} articles: {reason}.")
+    return table
+
+
+def views_table(results: dict) -> Table:
+    table = _side_by_side(results, "viz", VIEWS, "view",
+                          "The people's view: viz and stats (issue 4)")
+    table.notes.append("html: `tipgraph viz SOURCE -o graph.html` (the interactive page, the "
+                       "1,500 best connected nodes with their evidence); svg: the static "
+                       "picture (250 nodes); stats: `tipgraph stats SOURCE` (the whole view). "
+                       "Embedded: SOURCE is `--store DIR`, whose build kept the view; plain: "
+                       "the TriG file, read with rdflib.")
     return table
 
 
