@@ -278,10 +278,6 @@ def _key(term: Node) -> Key:
     return (type(term).__name__, str(term))
 
 
-def _sort_key(term: Node) -> Key:
-    return _key(term)
-
-
 @dataclass
 class Part:
     """What one named graph contributes to the projection, with IRIs and terms as text.
@@ -335,7 +331,7 @@ class _Index:
         """subject -> one object (the smallest, when there are several)."""
         out: dict[Node, Node] = {}
         for s, o in self.triples(predicate):
-            if s not in out or _sort_key(o) < _sort_key(out[s]):
+            if s not in out or _key(o) < _key(out[s]):
                 out[s] = o
         return out
 
