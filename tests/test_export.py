@@ -214,6 +214,28 @@ def test_jsonld_is_sorted(dataset):
     assert text == json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
+def test_jsonld_written_graph_by_graph_is_one_indented_document(tmp_path):
+    # the writer streams one graph at a time; its text must still be exactly json.dumps of the
+    # whole document, also when the default graph describes a named graph and when it is empty
+    ds = Dataset(default_union=False)
+    g = URIRef("https://w3id.org/tipgraph/id/graph/x")
+    ds.add((g, SCHEMA.name, Literal("graph x")))
+    ds.add((TGID["actor/z"], SCHEMA.name, Literal("line\nbreak \"quoted\" ünï")))
+    ds.graph(g).add((TGID["actor/a"], RDF.type, TG.State))
+    ds.graph(URIRef("urn:a")).add((TGID["actor/b"], SCHEMA.name, Literal("B", lang="en")))
+    for source in (ds, Dataset()):
+        text = serialize(source, "jsonld")
+        assert text == json.dumps(json.loads(text), sort_keys=True, indent=2,
+                                  ensure_ascii=False) + "\n"
+        export(source, "jsonld", tmp_path / "out.jsonld")
+        assert (tmp_path / "out.jsonld").read_text(encoding="utf-8") == text
+    top = json.loads(serialize(ds, "jsonld"))["@graph"]
+    assert [entry["id"] for entry in top] == sorted(entry["id"] for entry in top)
+    holder = next(entry for entry in top if entry["id"] == "tgid:graph/x")
+    assert holder["name"] == "graph x" and holder["@graph"][0]["type"] == "State"
+    assert json.loads(serialize(Dataset(), "jsonld"))["@graph"] == []
+
+
 def test_jsonld_is_read_by_the_graph_loader_without_fetching(dataset, tmp_path):
     from tipgraph.graphio import load_graph
 

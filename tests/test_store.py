@@ -337,6 +337,7 @@ def test_a_store_projects_like_the_file_from_the_parts_its_build_kept(memory, em
 
 
 def test_a_store_exports_what_it_holds_the_same_way_every_time(memory, embedded, tmp_path):
+    from tipgraph.export import export
     from tipgraph.graphio import load_graph
 
     for fmt in ("trig", "nq", "ttl", "nt"):
@@ -344,6 +345,11 @@ def test_a_store_exports_what_it_holds_the_same_way_every_time(memory, embedded,
         embedded.export(fmt, first)
         embedded.export(fmt, second)
         assert first.read_bytes() == second.read_bytes(), fmt
+    # JSON-LD, written graph by graph from the store: the bytes of the whole dataset's export
+    embedded.export("jsonld", tmp_path / "a.jsonld")
+    export(embedded.dataset(), "jsonld", tmp_path / "b.jsonld")
+    assert (tmp_path / "a.jsonld").read_bytes() == (tmp_path / "b.jsonld").read_bytes()
+    assert _graphs(MemoryStore(load_graph(tmp_path / "a.jsonld"))) == _graphs(embedded)
     assert _graphs(MemoryStore(load_graph(tmp_path / "a.trig"))) == _graphs(memory)
     union = {t for graph in _graphs(memory).values() for t in graph}
     exported = set(load_graph(tmp_path / "a.nt").triples((None, None, None)))

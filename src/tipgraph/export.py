@@ -32,7 +32,7 @@ import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -45,7 +45,7 @@ from .namespace import bind_prefixes
 from .resources import project_file
 
 __all__ = ["FORMATS", "CONTEXT_PATH", "export", "serialize", "load_context", "jsonld_document",
-           "write_atomically", "atomic_output", "nt_term"]
+           "write_jsonld", "write_atomically", "atomic_output", "nt_term"]
 
 FORMATS: dict[str, str] = {
     "ttl": "Turtle: the union of all graphs",
@@ -71,8 +71,13 @@ def export(dataset: Graph, fmt: str, out_path: str | Path) -> Path:
     Unknown format or a file that cannot be written -> :class:`ExportError`; on failure no file
     (and no partial file) is left at ``out_path``.
     """
-    data = serialize(dataset, fmt)
     target = Path(out_path)
+    if _format_key(fmt) == "jsonld":
+        graphs = _normalise(dataset)
+        by_key = dict(graphs)
+        write_jsonld(target, by_key.pop(None, []), list(by_key), by_key.__getitem__)
+        return target
+    data = serialize(dataset, fmt)
     write_atomically(target, data.encode("utf-8"))
     return target
 
@@ -504,27 +509,67 @@ def _nodes(triples: Iterable[_Triple], compactor: _Compactor) -> dict[str, dict[
 
 def jsonld_document(dataset: Graph, context: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON-LD document :func:`export` writes, as a dict (context embedded)."""
-    return _jsonld_document(_normalise(dataset), context)
+    return json.loads(_jsonld(_normalise(dataset), context))
 
 
-def _jsonld_document(graphs: list[tuple[Node | None, list[_Triple]]],
-                     context: dict[str, Any] | None = None) -> dict[str, Any]:
+def _jsonld_chunks(default: list[_Triple], names: Iterable[Node],
+                   load: Callable[[Node], Iterable[_Triple]],
+                   context: dict[str, Any] | None = None) -> Iterator[str]:
+    """The JSON-LD document, piece by piece: the statements of the default graph, then those of
+    each named graph in ``names`` read with ``load(name)`` one graph at a time, so that a corpus
+    of any size is written with one graph in memory.
+
+    The text is ``json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)`` of
+    ``{"@context": ..., "@graph": [...]}``: the top-level entries (the default graph's nodes and
+    one holder per named graph, with the graph's nodes under ``@graph``) sorted by their id.
+    """
     ctx = context if context is not None else load_context()
     compactor = _Compactor(ctx)
-    top: dict[str, dict[str, Any]] = {}
-    named: list[tuple[str, list[dict[str, Any]]]] = []
-    for key, triples in graphs:
-        nodes = _nodes(triples, compactor)
-        if key is None:
-            top.update(nodes)
-        else:
-            named.append((compactor.iri(key), [nodes[k] for k in sorted(nodes)]))
-    for graph_id, nodes in named:
-        holder = top.setdefault(graph_id, {compactor.id_key: graph_id})
-        holder["@graph"] = nodes
-    return {"@context": ctx, "@graph": [top[k] for k in sorted(top)]}
+    top = _nodes(_clean(default), compactor)
+    holders = {compactor.iri(name): name for name in names}
+    yield '{\n  "@context": ' + _dumps(ctx, 2) + ',\n  "@graph": ['
+    written = 0
+    for key in sorted(set(top) | set(holders)):
+        entry = top.get(key) or {compactor.id_key: key}
+        if key in holders:
+            nodes = _nodes(_clean(load(holders[key])), compactor)
+            if not nodes and key not in top:
+                continue     # an empty named graph is not written
+            entry["@graph"] = [nodes[k] for k in sorted(nodes)]
+        yield (",\n    " if written else "\n    ") + _dumps(entry, 4)
+        written += 1
+    yield "\n  ]\n}\n" if written else "]\n}\n"
 
 
-def _jsonld(graphs: list[tuple[Node | None, list[_Triple]]]) -> str:
-    document = _jsonld_document(graphs)
-    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def _dumps(value: Any, indent: int) -> str:
+    """``value`` as it appears nested ``indent`` spaces deep in an indented JSON document (JSON
+    strings hold no raw line breaks, so indenting every line after the first is exact)."""
+    text = json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + " " * indent)
+
+
+def _clean(triples: Iterable[_Triple]) -> list[_Triple]:
+    """One graph's statements, each once, blank nodes labelled canonically."""
+    unique = list(dict.fromkeys(triples))
+    if any(isinstance(term, BNode) for triple in unique for term in triple):
+        unique = _canonical_bnodes(unique)
+    return unique
+
+
+def write_jsonld(target: Path, default: list[_Triple], names: Iterable[Node],
+                 load: Callable[[Node], Iterable[_Triple]]) -> Path:
+    """Write the JSON-LD export to ``target`` (through a temporary file) graph by graph: the
+    default graph's statements ``default``, and each named graph in ``names`` read with
+    ``load(name)`` when its turn comes (what a store's export uses to keep one graph in memory).
+    """
+    with atomic_output(Path(target)) as handle:
+        for chunk in _jsonld_chunks(default, names, load):
+            handle.write(chunk.encode("utf-8"))
+    return Path(target)
+
+
+def _jsonld(graphs: list[tuple[Node | None, list[_Triple]]],
+            context: dict[str, Any] | None = None) -> str:
+    by_key = dict(graphs)
+    default = by_key.pop(None, [])
+    return "".join(_jsonld_chunks(default, list(by_key), by_key.__getitem__, context))

@@ -541,17 +541,21 @@ class OxigraphStore(Store):
     def export(self, fmt: str, target: str | Path) -> Path:
         """Write the store with Oxigraph's own serialisers (tens of times faster than rdflib's):
         ``ttl`` and ``nt`` the union, ``trig`` and ``nq`` the named graphs in IRI order; the same
-        store content gives the same bytes. ``jsonld`` goes through rdflib
-        (:func:`tipgraph.export.export`), as a file build's does."""
-        from .export import atomic_output, export
+        store content gives the same bytes. ``jsonld`` is tipgraph's own compacted JSON-LD
+        (:func:`tipgraph.export.write_jsonld`, the same bytes as a file's export), written one
+        named graph at a time so that memory stays that of one article."""
+        from .export import atomic_output, write_jsonld
         from .namespace import PREFIXES
 
         ox = _ox()
         formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                    "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
         target = Path(target)
+        if fmt == "jsonld":
+            # the default graph holds only the union copy of the named graphs: not exported
+            return write_jsonld(target, [], self.graph_names(), self.view().graph_triples)
         if fmt not in formats:
-            return export(self.dataset(), fmt, target)
+            raise StoreError(f"unknown export format {fmt!r}", target)
         if fmt in ("ttl", "nt"):
             quads = (ox.Triple(q.subject, q.predicate, q.object) for q in
                      self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
@@ -633,8 +637,16 @@ class OxigraphView:
     def graph_triples(self, name: URIRef):
         """The statements of one named graph, as rdflib triples."""
         ox = _ox()
+        memo: dict = {}     # a graph names the same subjects and predicates many times
+
+        def term(node):
+            found = memo.get(node)
+            if found is None:
+                found = memo[node] = _to_rdflib(node)
+            return found
+
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            yield _to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)
+            yield term(quad.subject), term(quad.predicate), term(quad.object)
 
     # lookups that make no rdflib terms: a term is (rdflib class name, text)
 
