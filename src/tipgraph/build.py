@@ -23,6 +23,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from .article import Article, find_articles, read_article
 from .errors import MapperError, TipgraphError
+from .export import triple_key
 from .gazetteer import load_gazetteer, load_lexicon
 from .mappers import ordered
 from .mappers.context import MappingContext
@@ -65,7 +66,7 @@ def map_article(article: Article, mappers: Iterable[str] | None = None,
             if warn is not None:
                 warn(f"{error}; its facts are left out")
     ctx.finish()
-    return sorted(set(ctx.triples))
+    return sorted(set(ctx.triples), key=triple_key)
 
 
 def article_graph(article: Article, mappers: Iterable[str] | None = None) -> Graph:
@@ -198,10 +199,19 @@ def _map_file(task: tuple[ArticleFile, tuple | None, bool]) -> tuple[list[tuple]
 def _pool(jobs: int):
     """A pool of ``jobs`` worker processes, forked so that they share what is loaded (the
     gazetteer, the language pipeline, a resolution plan)."""
+    import gc
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return multiprocessing.get_context(method).Pool(jobs)
+    # what the workers inherit is moved out of the collector's reach while they fork: their
+    # collections then leave those pages shared instead of copying them (tens of MB per
+    # worker with the resolution plan of a large corpus)
+    gc.collect()
+    gc.freeze()
+    try:
+        return multiprocessing.get_context(method).Pool(jobs)
+    finally:
+        gc.unfreeze()
 
 
 def _parallel(func, tasks: list, jobs: int):
@@ -311,16 +321,23 @@ def _finish_article(task) -> tuple[URIRef, list[str] | None, str | None, object]
     for triple in cache.load(key, "triples"):
         graph.add(triple)
     plan.apply(dataset)
-    if write and _SHARED["validate"]:
-        from .validate import validate
+    lines = None
+    if write:
+        lines = nt_lines(graph)
+        if _SHARED["validate"]:
+            from .validate import validate_ntriples
 
-        report = validate(graph)
-        if not report.conforms:
-            return item.graph, None, report.text(), None
-    graph.add((item.graph, TG.inputHash, Literal(key)))
-    graph.add((item.graph, TG.resolutionHash, Literal(resolution_key)))
+            report = validate_ntriples("\n".join(lines) + "\n", str(item.graph))
+            if not report.conforms:
+                return item.graph, None, report.text(), None
+    record = [(item.graph, TG.inputHash, Literal(key)),
+              (item.graph, TG.resolutionHash, Literal(resolution_key))]
+    for triple in record:
+        graph.add(triple)
     part = graph_part(str(item.graph), graph) if _SHARED["parts"] is not None else None
-    return item.graph, nt_lines(graph) if write else None, None, part
+    if lines is not None:
+        lines = sorted(set(lines).union(nt_lines(record)))
+    return item.graph, lines, None, part
 
 
 def stored_records(store) -> dict[URIRef, tuple[str, str]]:

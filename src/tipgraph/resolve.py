@@ -766,8 +766,9 @@ def _rewrite(dataset: Dataset, ctx: _Context, mapping: dict[URIRef, URIRef]) -> 
 
     types = {c: set(ctx.nodes[c].types) for c in set(mapping.values())}
     for graph in sorted(dataset.graphs(), key=lambda gr: str(gr.identifier)):
-        present = [m for m in sorted(mapping, key=str)
-                   if (m, None, None) in graph or (None, None, m) in graph]
+        # the merged IRIs this graph names (read from the graph: the mapping covers the corpus)
+        present = sorted({term for s, _, o in graph for term in (s, o) if term in mapping},
+                         key=str)
         if not present:
             continue
         touched = sorted({mapping[m] for m in present}, key=str)

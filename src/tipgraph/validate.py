@@ -115,7 +115,8 @@ from tipgraph.errors import ValidationError
 from tipgraph.namespace import OA, SCHEMA, TG, bind_prefixes
 from tipgraph.resources import PROJECT_ROOT, project_file
 
-__all__ = ["Result", "ValidationReport", "CrossConstraint", "validate", "validate_store",
+__all__ = ["Result", "ValidationReport", "CrossConstraint", "validate", "validate_ntriples",
+           "validate_store",
            "load_constraints", "turbo_available", "explicit_associativity", "ENGINES",
            "SHAPES_FILE", "ONTOLOGY_FILE", "CONSTRAINTS_DIR"]
 
@@ -212,6 +213,16 @@ def validate(data: Graph | Dataset, shapes_path: str | Path | None = None, *,
     parts = _run(units, engines, jobs)
     cross = _cross_article(_DatasetSource(data), constraints) if constraints else []
     return _combine(parts, cross, engines)
+
+
+def validate_ntriples(text: str, name: str = "", shapes_path: str | Path | None = None, *,
+                      engine: str = "auto") -> ValidationReport:
+    """Validate one graph given as N-Triples text (``name``: the graph, for messages), as
+    :func:`validate` validates a plain ``Graph``: the same verdict and results. The text goes to
+    pyshacl-turbo as it is; an rdflib graph is parsed from it only when pySHACL or the report
+    needs one. What a build that already has an article's N-Triples uses."""
+    engines = _engines(_shapes_file(shapes_path), engine)
+    return _combine([_check(_Unit(name, nt=text), engines)], [])
 
 
 def validate_store(store: Any, shapes_path: str | Path | None = None, jobs: int = 1,
