@@ -6,8 +6,9 @@
 For each corpus size the script generates a corpus (benchmarks/generate.py; cached under
 benchmarks/.cache/corpora, reused while the generator, its templates and data/entities are
 unchanged) and runs every configuration as a separate ``tipgraph`` process, measuring its wall
-time and its peak memory (the resident set of the process and all its children, sampled every
-50 ms with psutil, and never below the largest single process's ``ru_maxrss``):
+time and its peak memory (the proportional set size of the process and all its children, so
+that pages forked workers share with their parent count once, sampled every 50 ms with psutil,
+and never below the largest single process's ``ru_maxrss``):
 
 - the embedded store (pyoxigraph): ``tipgraph build CORPUS --store DIR --jobs N`` (and the same
   command again, an incremental rebuild with nothing changed), ``tipgraph validate --store DIR
@@ -91,8 +92,10 @@ class Run:
         return f"exit {self.returncode}: {tail[0][:160]}"
 
 
-def _tree_rss(proc) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def _tree_memory(proc) -> int:
+    """Memory of a process and all its descendants, in bytes: the sum of their proportional set
+    sizes (PSS: a page shared by n processes counts 1/n in each, so forked workers' shared
+    pages count once), or of their resident sets where PSS cannot be read."""
     import psutil
 
     total = 0
@@ -102,9 +105,12 @@ def _tree_rss(proc) -> int:
         return 0
     for member in members:
         try:
-            total += member.memory_info().rss
-        except psutil.Error:
-            pass
+            total += member.memory_full_info().pss
+        except (psutil.Error, AttributeError):
+            try:
+                total += member.memory_info().rss
+            except psutil.Error:
+                pass
     return total
 
 
@@ -133,7 +139,7 @@ def run_measured(cmd: list[str], timeout: float | None = None, quiet: bool = Fal
                 run.returncode = proc.wait(timeout=0.05)
                 break
             except subprocess.TimeoutExpired:
-                peak = max(peak, _tree_rss(watched))
+                peak = max(peak, _tree_memory(watched))
             if time.perf_counter() >= next_load:
                 run.load.append(os.getloadavg()[0])
                 next_load += 1.0
@@ -478,7 +484,7 @@ def bench_size(size: int, opts: Options, tipgraph: str, caps: dict, result: dict
     """Run every configuration on the corpus of ``size`` articles, filling ``result`` as it
     goes (it is saved before each command, so a run that is cut short keeps what it measured)."""
     folder, info = corpus(size, opts.seed, opts.cache)
-    result.update({"articles": size, "corpus": info, EMBEDDED: {}, PLAIN: {}})
+    result.update({"articles": size, "corpus": info, "memory": "pss", EMBEDDED: {}, PLAIN: {}})
     work = opts.cache / "work" / f"n{size}"
     if work.exists():
         shutil.rmtree(work)
@@ -576,6 +582,19 @@ def bench_size(size: int, opts: Options, tipgraph: str, caps: dict, result: dict
                 graph.unlink(missing_ok=True)
     if not opts.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _memory_note(results: dict) -> str:
+    """What the peak MB figures are; runs recorded before PSS was sampled summed resident sets."""
+    older = [f"{int(k):,}" for k, v in results.get("sizes", {}).items()
+             if v.get("memory", "rss") != "pss"]
+    note = ("peak MB: memory of the process and its workers together, sampled every 50 ms, as "
+            "proportional set size (a page the forked workers share with the parent counts "
+            "once)")
+    if older:
+        note += (f"; at {', '.join(older)} articles as the sum of resident sets, which counts "
+                 "shared pages once per process and so reads higher")
+    return note + "."
 
 
 def _size_of(path: Path) -> int | None:
@@ -725,7 +744,7 @@ def tables(results: dict) -> list[Table]:
         "loads it.",
         "rebuild s: the same build again over the unchanged corpus (incremental: content "
         "hashes).",
-        "peak MB: resident memory of the process and its workers together, sampled every 50 ms.",
+        _memory_note(results),
         "triples: those of the article graphs. * marks the number of statements the store build "
         "reports writing instead, which counts each triple twice when the store also keeps a copy "
         "in its default graph.",

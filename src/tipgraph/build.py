@@ -462,15 +462,17 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
         if do_link or includes:
             report.extra = _corpus_graphs(store, plan, summaries.values(), do_link,
                                           link_reference, review, includes, report)
-        if parts is not None and (tasks or report.dropped or report.extra):
-            from .project import keep_views
-            from .visualise import MAX_HTML_NODES, MAX_STATIC_NODES
-
-            keep_views(store, (MAX_HTML_NODES, MAX_STATIC_NODES))  # what viz and stats read
+        views = parts is not None and bool(tasks or report.dropped or report.extra)
     finally:
         _SHARED.clear()
         if temporary is not None:
             temporary.cleanup()
+    if views:
+        from .project import keep_views
+        from .visualise import MAX_HTML_NODES, MAX_STATIC_NODES
+
+        del summaries, plan   # the corpus' summaries and plan are not needed any more
+        keep_views(store, (MAX_HTML_NODES, MAX_STATIC_NODES))  # what viz and stats read
     return report
 
 
