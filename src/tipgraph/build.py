@@ -433,6 +433,10 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
                     progress("writing", 1)
             else:
                 tasks.append((item, wanted[0], wanted[1], True))
+        # the summaries are needed again only to link; the workers about to be forked need not
+        # inherit them (about 40 KB an article)
+        linking = list(summaries.values()) if do_link else []
+        del summaries
         batch: list[tuple[URIRef, list[str]]] = []
         by_graph = {a.graph: a for a in articles}
         for graph, lines, problem, part in _parallel(_finish_article, tasks, jobs):
@@ -460,7 +464,7 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
         if parts is not None:
             prune_parts(parts, set(part_keys.values()))
         if do_link or includes:
-            report.extra = _corpus_graphs(store, plan, summaries.values(), do_link,
+            report.extra = _corpus_graphs(store, plan, linking, do_link,
                                           link_reference, review, includes, report)
         views = parts is not None and bool(tasks or report.dropped or report.extra)
     finally:
@@ -471,7 +475,7 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
         from .project import keep_views
         from .visualise import MAX_HTML_NODES, MAX_STATIC_NODES
 
-        del summaries, plan   # the corpus' summaries and plan are not needed any more
+        del linking, plan   # the corpus' summaries and plan are not needed any more
         keep_views(store, (MAX_HTML_NODES, MAX_STATIC_NODES))  # what viz and stats read
     return report
 
