@@ -266,6 +266,15 @@ def test_jobs_give_byte_identical_output(corpus, tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def test_parallel_keeps_the_order_over_many_windows(monkeypatch):
+    from tipgraph import build
+
+    monkeypatch.setattr(build, "WINDOW", 8)   # 45 tasks: six windows, two in flight at a time
+    tasks = list(range(-45, 0))
+    assert list(build._parallel(abs, tasks, 2)) == [abs(t) for t in tasks]
+    assert list(build._parallel(abs, tasks[:1], 2)) == [45]
+
+
 def test_cli_builds_queries_validates_and_exports_a_store(corpus, tmp_path):
     folder = tmp_path / "store"
 

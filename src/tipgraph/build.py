@@ -214,13 +214,29 @@ def _pool(jobs: int):
         gc.unfreeze()
 
 
+#: Tasks handed to the workers ahead of the results read back: two windows of this many. The
+#: workers never wait for the parent at a window's end, and when the parent is the slower side
+#: (writing to the store) the results waiting for it stay a few windows' worth instead of
+#: growing with the corpus (an article's N-Triples are about 1 MB).
+WINDOW = 64
+
+
 def _parallel(func, tasks: list, jobs: int):
     """``func`` over ``tasks`` in order, in ``jobs`` processes when there is more than one."""
     if jobs <= 1 or len(tasks) < 2:
         yield from map(func, tasks)
         return
+    from collections import deque
+
+    chunksize = max(1, min(16, len(tasks) // (jobs * 8), WINDOW // (jobs * 2)))
     with _pool(min(jobs, len(tasks))) as pool:
-        yield from pool.imap(func, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8))))
+        running: deque = deque()
+        for start in range(0, len(tasks), WINDOW):
+            running.append(pool.imap(func, tasks[start:start + WINDOW], chunksize=chunksize))
+            if len(running) == 2:
+                yield from running.popleft()
+        while running:
+            yield from running.popleft()
 
 
 def _map_all(articles: list[ArticleFile], names, strict: bool, jobs: int):
@@ -292,6 +308,12 @@ class _Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
+
+#: Article graphs are written to the store in batches of about this many N-Triples lines: an
+#: embedded store bulk-loads a batch in one call (and the union copy with it: twice as many
+#: quads, below :attr:`tipgraph.store.OxigraphStore.BULK_QUADS`), and every call has a cost
+#: that grows with the store, so fewer, larger calls load a large corpus faster.
+WRITE_BATCH = 180_000
 
 # What forked workers read: set by build_store before the pools start.
 _SHARED: dict = {}
@@ -448,7 +470,7 @@ def build_store(store, paths: Iterable[str | Path], *, mappers: Iterable[str] | 
                 pass  # only its part was wanted
             else:
                 batch.append((graph, lines))
-                if sum(len(b[1]) for b in batch) >= 50_000:
+                if sum(len(b[1]) for b in batch) >= WRITE_BATCH:
                     store.replace_graphs(batch)
                     report.written += len(batch)
                     batch = []
