@@ -57,7 +57,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 from rdflib import Literal, URIRef
@@ -567,7 +567,9 @@ class _StoreViews:
         if self._full is None:
             self._full = _load_pickle(self._path(None), nx.MultiDiGraph)
             if self._full is None:
-                self._full = assemble(store_parts(self.store, self.sources, self.computed),
+                # the parts are read from their files as assembling goes, twice, one at a time
+                self._full = assemble(lambda: iter_store_parts(self.store, self.sources,
+                                                               self.computed),
                                       reference=self.reference)
                 self._keep(self._path(None), self._full)
         return self._full
@@ -586,19 +588,43 @@ class _StoreViews:
             pass
 
 
-def assemble(parts: Iterable[Part], *, reference: bool = True) -> nx.MultiDiGraph:
+def assemble(parts: Iterable[Part] | Callable[[], Iterable[Part]], *,
+             reference: bool = True) -> nx.MultiDiGraph:
     """The projection of the graphs whose parts are ``parts`` (any order), evidence lists empty.
-    ``reference=False`` leaves out the parts of the reference data, links and included files."""
-    parts = sorted((p for p in parts if reference or not _is_reference_graph(p.graph)),
-                   key=lambda p: p.graph)
+    ``reference=False`` leaves out the parts of the reference data, links and included files.
 
-    # 1. nodes: IRIs typed with a tg entity class; the graphs that type them
+    ``parts`` is read twice (first what names the nodes, then what is said about them). Given a
+    function that returns the parts afresh each time (read from files one by one), no more than
+    one part is in memory at a time: what a store's view of a large corpus is assembled from.
+    """
+    if callable(parts):
+        source = parts
+    else:
+        kept = list(parts)
+        source = lambda: kept   # noqa: E731
+
+    def each() -> Iterator[Part]:
+        for part in source():
+            if reference or not _is_reference_graph(part.graph):
+                yield part
+
+    # 1. nodes: IRIs typed with a tg entity class, the graphs that type them; names of
+    #    everything that may be pointed to; the first values that ratings and claims are named by
     classes: dict[str, set[str]] = defaultdict(set)
     graphs_of: dict[str, set[str]] = defaultdict(set)
-    for part in parts:
+    literals: dict[str, set[tuple]] = defaultdict(set)
+    firsts: dict[str, dict[str, Key]] = defaultdict(dict)
+    for part in each():
         for iri, found in part.typed.items():
             classes[iri].update(found)
             graphs_of[iri].add(part.graph)
+        for iri, found in part.names.items():
+            literals[iri].update(found)
+        for predicate, found in part.firsts.items():
+            merged = firsts[predicate]
+            for s, key in found.items():
+                if s not in merged or key < merged[s]:
+                    merged[s] = key
     kind_of: dict[str, str] = {}
     type_of: dict[str, str] = {}
     for node, cls in classes.items():
@@ -609,13 +635,10 @@ def assemble(parts: Iterable[Part], *, reference: bool = True) -> nx.MultiDiGrap
             sorted(_local(c) for c in own)
         kind_of[node] = kind
         type_of[node] = specific[0]
+    del classes
     nodes = set(kind_of)
 
-    # 2. names and labels of everything that may be pointed to
-    literals: dict[str, set[tuple]] = defaultdict(set)
-    for part in parts:
-        for iri, found in part.names.items():
-            literals[iri].update(found)
+    # 2. names and labels
     names: dict[str, set[str]] = defaultdict(set)
     main_name: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for iri, found in literals.items():
@@ -643,24 +666,22 @@ def assemble(parts: Iterable[Part], *, reference: bool = True) -> nx.MultiDiGrap
         return labels[key[1]] if key[1] in labels else name_of(key[1])
 
     # labels of ratings and claims (they name other nodes)
-    firsts: dict[str, dict[str, Key]] = defaultdict(dict)
-    for part in parts:
-        for predicate, found in part.firsts.items():
-            merged = firsts[predicate]
-            for s, key in found.items():
-                if s not in merged or key < merged[s]:
-                    merged[s] = key
     for iri in sorted(nodes):
         if kind_of[iri] == "Rating":
             labels[iri] = _rating_label(iri, firsts, label_of)
     for iri in sorted(nodes):
         if kind_of[iri] == "Claim":
             labels[iri] = _claim_label(iri, firsts, label_of)
+    del firsts
 
-    # 3. the properties of the nodes: edges and facts
+    # 3. the properties of the nodes: edges and facts; records about them (figures, dates, tier
+    #    history, treaty events, applications); the articles that derive or annotate them and
+    #    the highest confidence of those annotations
     facts: dict[str, set[tuple[str, str]]] = defaultdict(set)
     edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for part in parts:
+    articles: dict[str, set[str]] = defaultdict(set)
+    confidence: dict[str, float] = {}
+    for part in each():
         article = _graph_article(part.graph)
         for subject, predicate, key in part.statements:
             if subject not in nodes:
@@ -677,21 +698,25 @@ def assemble(parts: Iterable[Part], *, reference: bool = True) -> nx.MultiDiGrap
                 bucket = edges[(u, v, name)]
                 if article:
                     bucket.add(article)
-        if reference:
-            for subject, text in part.identifiers:
-                if subject in nodes:
-                    facts[subject].add(("schema:identifier", text))
-
-    # 4. records about the nodes: figures, dates, tier history, treaty events, applications
-    for part in parts:
         for owner, prop, text in part.record_facts:
             if owner in nodes:
                 facts[owner].add((prop, text))
         if reference:
+            for subject, text in part.identifiers:
+                if subject in nodes:
+                    facts[subject].add(("schema:identifier", text))
             for record in part.reference_records:
                 _reference_fact(record, nodes, facts, edges, label_of)
+        for s, derived_in in part.derived:
+            if s in nodes:
+                articles[s].add(derived_in)
+        for body, (best, found) in part.annotated.items():
+            if body in nodes:
+                articles[body].update(found)
+                if best is not None and (body not in confidence or best > confidence[body]):
+                    confidence[body] = best
 
-    # 5. an entity only the reference data knows is kept when an article's entity points to it
+    # 4. an entity only the reference data knows is kept when an article's entity points to it
     #    (the territory an instrument does not apply to), not for its own sake (the earlier
     #    editions of a report series that only tier-history records name)
     from_articles = {iri for iri in nodes
@@ -703,25 +728,14 @@ def assemble(parts: Iterable[Part], *, reference: bool = True) -> nx.MultiDiGrap
         for key in [k for k in edges if k[0] not in nodes or k[1] not in nodes]:
             del edges[key]
 
-    # 6. articles and confidence
-    articles: dict[str, set[str]] = defaultdict(set)
+    # 5. the articles of the graphs that type a node
     for iri, graphs in graphs_of.items():
         for g in graphs:
-            article = _graph_article(g)
-            if article:
-                articles[iri].add(article)
-    confidence: dict[str, float] = {}
-    for part in parts:
-        for s, article in part.derived:
-            if s in nodes:
-                articles[s].add(article)
-        for body, (best, found) in part.annotated.items():
-            if body in nodes:
-                articles[body].update(found)
-                if best is not None and (body not in confidence or best > confidence[body]):
-                    confidence[body] = best
+            found_in = _graph_article(g)
+            if found_in:
+                articles[iri].add(found_in)
 
-    # 7. the graph, in sorted order
+    # 6. the graph, in sorted order
     graph = nx.MultiDiGraph()
     for iri in sorted(nodes):
         graph.add_node(
@@ -983,17 +997,22 @@ def _part_sources(store) -> list[tuple[str, str | None]]:
 def store_parts(store, sources=None, computed=None) -> list[Part]:
     """The parts of every named graph of an embedded store: those its builds kept, the others
     (graphs written some other way, or kept by an older tipgraph) computed from the graph."""
+    return list(iter_store_parts(store, sources, computed))
+
+
+def iter_store_parts(store, sources=None, computed=None) -> Iterator[Part]:
+    """:func:`store_parts` one at a time, each read from its file when its turn comes; a part
+    computed from its graph is remembered in ``computed`` (a dict, graph name -> part), so that
+    reading them all again computes nothing twice."""
     view = store.view()
-    computed = computed or {}
-    parts = []
+    computed = computed if computed is not None else {}
     for name, key in sources if sources is not None else _part_sources(store):
         part = computed.get(name)
         if part is None and key is not None:
             part = load_part(store.projection, key)
         if part is None or part.graph != name:
-            part = graph_part(name, view.graph_triples(URIRef(name)))
-        parts.append(part)
-    return parts
+            part = computed[name] = graph_part(name, view.graph_triples(URIRef(name)))
+        yield part
 
 
 def _part_digest(part: Part) -> str:
