@@ -309,11 +309,9 @@ class _Cache:
             write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-#: Article graphs are written to the store in batches of about this many N-Triples lines: an
-#: embedded store bulk-loads a batch in one call (and the union copy with it: twice as many
-#: quads, below :attr:`tipgraph.store.OxigraphStore.BULK_QUADS`), and every call has a cost
-#: that grows with the store, so fewer, larger calls load a large corpus faster.
-WRITE_BATCH = 180_000
+#: Article graphs are written to the store in batches of about this many N-Triples lines (an
+#: embedded store bulk-loads a batch, with its union copy, in one call).
+WRITE_BATCH = 50_000
 
 # What forked workers read: set by build_store before the pools start.
 _SHARED: dict = {}
