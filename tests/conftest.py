@@ -25,3 +25,19 @@ def sparql_server(tmp_path_factory):
         pytest.fail(f"cannot start the test SPARQL server: {exc}", pytrace=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def bundled():
+    """The bundled corpus as `tipgraph build data/articles --link --include data/external`
+    builds it (an rdflib ``Dataset``; tests must not change it)."""
+    from tipgraph.build import build_dataset, include_graphs
+    from tipgraph.link import link
+    from tipgraph.reference import load_reference
+    from tipgraph.resources import project_file
+
+    dataset = build_dataset([project_file("data/articles")], strict=False)
+    include_graphs(dataset, [project_file("data/external")])
+    link(dataset, load_reference())
+    return dataset
+

@@ -24,6 +24,7 @@ from tipgraph.query import (
     parse_param_value,
     run_query,
     shorten,
+    specialise,
     to_csv,
     to_json,
     to_table,
@@ -217,6 +218,79 @@ def test_header_continuation_lines_and_several_parameters(tmp_path):
         ("a", "optional IRI, of something", False), ("b", "required number", True)]
     with pytest.raises(QueryError, match="needs the parameter 'b'"):
         run_query(saved, Dataset(default_union=True))
+
+
+def test_a_when_bound_line_is_a_pattern_only_when_its_parameter_is_bound():
+    text = ("SELECT ?s WHERE {\n"
+            "  # when ?a is bound: GRAPH ?g { ?a ?p ?s }\n"
+            "    #when ?b is bound:?s ?q ?b .\n"
+            "  # when ?a was bound: not this one\n"
+            "  ?s ?p ?o FILTER (!BOUND(?a) || ?o = ?a)\n}\n")
+    assert specialise(text, []) == text
+    assert specialise(text, ["c"]) == text
+    assert specialise(text, ["a"]).splitlines()[1:4] == [
+        "  GRAPH ?g { ?a ?p ?s }", "    #when ?b is bound:?s ?q ?b .",
+        "  # when ?a was bound: not this one"]
+    assert specialise(text, {"a", "b"}).splitlines()[1:3] == [
+        "  GRAPH ?g { ?a ?p ?s }", "    ?s ?q ?b ."]
+
+
+def test_a_when_bound_line_must_name_a_declared_parameter(tmp_path):
+    path = tmp_path / "when.rq"
+    path.write_text("# title: W\n# parameters: a (optional IRI)\n"
+                    "SELECT ?s WHERE {\n  # when ?b is bound: ?s ?p ?b\n"
+                    "  ?s ?p ?o FILTER (!BOUND(?a) || ?o = ?a)\n}\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"when \?b is bound") as caught:
+        load_query(path)
+    assert caught.value.line == 4 and str(path) in str(caught.value)
+
+
+def test_run_query_uses_the_when_bound_pattern(tmp_path, dataset):
+    # the pattern is run only when the parameter is bound: here it narrows the rows, which a
+    # saved query's pattern must never do, so that the test can see it
+    path = tmp_path / "narrow.rq"
+    path.write_text("# title: N\n# parameters: article (optional IRI)\n"
+                    "PREFIX schema: <https://schema.org/>\n"
+                    "SELECT DISTINCT ?s WHERE {\n"
+                    "  # when ?article is bound: ?s schema:name \"no such name\" .\n"
+                    "  ?s schema:name ?name\n"
+                    "  FILTER (!BOUND(?article) || EXISTS { GRAPH ?g { ?article ?p ?o . ?s ?q ?r } })\n"
+                    "}\n", encoding="utf-8")
+    assert len(run_query(path, dataset)) > 0
+    assert run_query(path, dataset, {"article": A1}).rows == []
+
+
+def _queries_with_when_bound_lines():
+    return [q.name for q in list_queries() if q.text_for(q.parameter_names) != q.text]
+
+
+def test_the_saved_queries_start_from_the_article_when_it_is_bound():
+    assert {"actors", "claims", "disputes", "laws", "sources"} <= set(
+        _queries_with_when_bound_lines())
+
+
+@pytest.mark.parametrize("name", _queries_with_when_bound_lines())
+def test_a_when_bound_pattern_keeps_the_rows_for_every_bundled_article(bundled, name):
+    """The pattern only tells the engine where to start: for every article of the bundled
+    corpus (linked, with the external graphs), the rows are those of the query without it."""
+    from tipgraph.store import OxigraphStore, nt_lines
+
+    store = OxigraphStore(None)
+    store.replace_graphs([(g.identifier, nt_lines(g)) for g in bundled.graphs()
+                          if len(g) and isinstance(g.identifier, URIRef)])
+    saved = load_query(name)
+    articles = [row[0] for row in store.select(
+        "SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a a <%s> } } ORDER BY ?a" % TG.Article).rows]
+    assert len(articles) > 20
+    found = 0
+    for article in articles:
+        bindings = {"article": article}
+        plain = store.select(saved.text, bindings)
+        started = store.select(saved.text_for(bindings), bindings)
+        assert started.vars == plain.vars
+        assert started.rows == plain.rows, article
+        found += len(plain.rows)
+    assert found or name == "budget-change"
 
 
 # ------------------------------------------------------------------------------------------------

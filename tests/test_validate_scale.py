@@ -395,20 +395,6 @@ def test_a_missing_constraints_folder_is_an_error(tmp_path):
         validate(Dataset(), constraints_path=tmp_path / "nope")
 
 
-@pytest.fixture(scope="module")
-def bundled() -> Dataset:
-    """The bundled corpus as `tipgraph build data/articles --link --include data/external`
-    builds it."""
-    from tipgraph.build import build_dataset, include_graphs
-    from tipgraph.link import link
-    from tipgraph.reference import load_reference
-
-    dataset = build_dataset([project_file("data/articles")], strict=False)
-    include_graphs(dataset, [project_file("data/external")])
-    link(dataset, load_reference())
-    return dataset
-
-
 def test_the_bundled_corpus_has_no_cross_article_problem(bundled):
     assert len([g for g in bundled.graphs() if len(g)]) > 20
     constraints = load_constraints()

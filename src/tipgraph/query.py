@@ -12,6 +12,14 @@ items separated by ``;``; a description that starts with "required" makes the pa
 Each parameter is a variable of the query (``?article``) that :func:`run_query` binds with rdflib's
 ``initBindings``: values are bound, never pasted into the query text.
 
+A comment line ``# when ?NAME is bound: PATTERN`` (``NAME`` a declared parameter) becomes the
+line ``PATTERN`` when ``NAME`` is bound, and stays a comment otherwise (:func:`specialise`). It
+tells the engine where to start: the queries restrict to one article with a ``FILTER EXISTS {
+GRAPH ?graph { ?article ... } }`` that every engine evaluates only after matching the whole corpus,
+so they add ``# when ?article is bound: GRAPH ?graph { ?article a tg:Article . ?claim a tg:Claim
+}`` and the match starts from the article's graph. The pattern must not change the rows (the
+filter stays); the tests check that it does not on every bundled article.
+
 The queries read the union of the named graphs (run on an rdflib ``Dataset`` with
 ``default_union=True``; :func:`run_query` provides that view of any ``Dataset``) and use
 ``GRAPH ?g`` where the article a fact comes from matters.
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import http.client
 import io
 import json
@@ -44,7 +53,7 @@ import urllib.request
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -58,6 +67,7 @@ __all__ = [
     "Parameter", "SavedQuery", "QueryResult", "QUERY_DIR", "list_queries", "query_names",
     "load_query", "run_query", "parse_param_value", "to_table", "to_csv", "to_json", "render",
     "shorten", "parse_service_option", "query_services", "user_agent", "SERVICE_TIMEOUT",
+    "specialise",
 ]
 
 QUERY_DIR: Path = project_file("queries")
@@ -72,6 +82,7 @@ MAX_CELL = 60
 """Widest cell of :func:`to_table`, in characters (longer ones end with an ellipsis)."""
 
 _HEADER_LINE = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s?(.*)$")
+_WHEN_BOUND = re.compile(r"^([ \t]*)#[ \t]*when \?(\w+) is bound:[ \t]*(.*)$", re.MULTILINE)
 # characters an IRI may not contain (RFC 3987 / the SPARQL IRIREF production)
 _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -105,6 +116,20 @@ class SavedQuery:
     @property
     def parameter_names(self) -> list[str]:
         return [p.name for p in self.parameters]
+
+    def text_for(self, bound: Iterable[str]) -> str:
+        """The query's text for a run with the parameters ``bound`` (see :func:`specialise`)."""
+        return specialise(self.text, bound)
+
+
+def specialise(text: str, bound: Iterable[str]) -> str:
+    """``text`` with each ``# when ?NAME is bound: PATTERN`` line whose ``NAME`` is in ``bound``
+    turned into ``PATTERN`` (same indentation); the other lines are left as they are."""
+    names = set(bound)
+    if not names:
+        return text
+    return _WHEN_BOUND.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in names
+                           else m.group(0), text)
 
 
 @dataclass
@@ -205,6 +230,12 @@ def _read_query(path: Path) -> SavedQuery:
         if not re.search(r"[?$]" + re.escape(p.name) + r"\b", body):
             raise QueryError(f"parameter {p.name!r} is declared in the header but the query "
                              f"has no variable ?{p.name}", path=path)
+    declared = {p.name for p in parameters}
+    for match in _WHEN_BOUND.finditer(text):
+        if match.group(2) not in declared:
+            line = text.count("\n", 0, match.start()) + 1
+            raise QueryError(f"'when ?{match.group(2)} is bound' names no parameter of the "
+                             f"header", path=path, line=line)
     return SavedQuery(
         name=path.stem,
         path=path,
@@ -214,6 +245,14 @@ def _read_query(path: Path) -> SavedQuery:
         text=text,
         prepared=prepared,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _prepare_cached(text: str, path: Path):
+    """:func:`_prepare`, remembered: a query's variant for bound parameters is parsed once.
+    (rdflib's prepared queries are not changed by running them; a SERVICE redirect works on a
+    fresh copy.)"""
+    return _prepare(text, path)
 
 
 def _prepare(text: str, path: Path):
@@ -379,7 +418,12 @@ def run_query(query: SavedQuery | str | Path, graph: Graph,
     from .store import MemoryStore, Store
 
     saved = load_query(query) if not isinstance(query, SavedQuery) else query
-    prepared = saved.prepared if saved.prepared is not None else _prepare(saved.text, saved.path)
+    bindings = _bindings(saved, params or {})
+    text = saved.text_for(str(v) for v in bindings)
+    if text != saved.text:
+        prepared = _prepare_cached(text, saved.path)
+    else:
+        prepared = saved.prepared if saved.prepared is not None else _prepare(text, saved.path)
     if isinstance(graph, MemoryStore):
         graph = graph.dataset()
     elif isinstance(graph, Store):
@@ -387,9 +431,9 @@ def run_query(query: SavedQuery | str | Path, graph: Graph,
             raise QueryError("a query with SERVICE runs on graph files (rdflib evaluates it); "
                              "export the store first (tipgraph export --store ...)",
                              path=saved.path)
-        bindings = {str(k): v for k, v in _bindings(saved, params or {}).items()}
         try:
-            return dataclasses.replace(graph.select(saved.text, bindings), query=saved)
+            return dataclasses.replace(
+                graph.select(text, {str(k): v for k, v in bindings.items()}), query=saved)
         except TipgraphError as exc:
             raise QueryError(f"query failed: {exc.message}", path=saved.path) from exc
     redirects = {_service_iri(k, "--service FROM"): _service_iri(v, "--service TO")
@@ -399,9 +443,8 @@ def run_query(query: SavedQuery | str | Path, graph: Graph,
     endpoints: dict[str, str] = {}
     if redirects or _service_nodes(prepared.algebra):
         if redirects:  # rewrite a fresh copy: saved.prepared stays as the file says
-            prepared = _prepare(saved.text, saved.path)
+            prepared = _prepare(text, saved.path)
         endpoints = _route_services(saved, prepared.algebra, redirects)
-    bindings = _bindings(saved, params or {})
     target = _union_view(graph)
     transport = _service_transport(endpoints, timeout, saved.path) if endpoints else nullcontext()
     try:

@@ -1182,15 +1182,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             bindings = _bindings(params)
         except TipgraphError as exc:
             return self._text(400, exc.message)
-        bound = None
+        text, bound = queries[0], None
         if bindings:
+            from .query import specialise
             from .store import bind_values
 
+            text = specialise(text, bindings)  # its "# when ?NAME is bound:" lines
             try:
-                bound = bind_values(queries[0], {k: _rdflib_term(v) for k, v in bindings.items()})
+                bound = bind_values(text, {k: _rdflib_term(v) for k, v in bindings.items()})
             except TipgraphError as exc:
                 return self._text(400, f"cannot bind the parameters: {exc.message}")
-        request = {"kind": "query", "query": queries[0], "bound": bound,
+        request = {"kind": "query", "query": text, "bound": bound,
                    "accept": self.headers.get("Accept", ""),
                    "format": _first(params, "format", "output", "results"),
                    "default_graphs": params.get("default-graph-uri", []),
