@@ -342,11 +342,12 @@ def measure_queries(store, repeats: int, budget: float, timeout: float,
         for bindings in variants:
             key = _variant_key(query.name, bindings)
             print(f"    {key}", file=sys.stderr, flush=True)
+            text = query.text_for(bindings)   # as run_query runs it
             try:
-                result, spent = _timed_select(store, query.text, bindings, timeout)  # warm-up
+                result, spent = _timed_select(store, text, bindings, timeout)  # warm-up
                 rows, warmup, times = len(result.rows), spent, []
                 while len(times) < repeats and (not times or spent < budget):
-                    took = _timed_select(store, query.text, bindings, timeout)[1]
+                    took = _timed_select(store, text, bindings, timeout)[1]
                     times.append(took)
                     spent += took
             except QueryTimeout:
