@@ -37,3 +37,15 @@ def linked_seed_projection():
     dataset = build_dataset([project_file("data/articles/000_df495ebb58d21c9e.txt")])
     link(dataset, load_reference())
     return project(dataset)
+
+
+def oxigraph_store(dataset):
+    """An in-memory embedded store holding every non-empty named graph of ``dataset``."""
+    from rdflib import URIRef
+
+    from tipgraph.store import OxigraphStore, nt_lines
+
+    store = OxigraphStore(None)
+    store.replace_graphs([(g.identifier, nt_lines(g)) for g in dataset.graphs()
+                          if len(g) and isinstance(g.identifier, URIRef)])
+    return store

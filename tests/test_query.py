@@ -273,11 +273,9 @@ def test_the_saved_queries_start_from_the_article_when_it_is_bound():
 def test_a_when_bound_pattern_keeps_the_rows_for_every_bundled_article(bundled, name):
     """The pattern only tells the engine where to start: for every article of the bundled
     corpus (linked, with the external graphs), the rows are those of the query without it."""
-    from tipgraph.store import OxigraphStore, nt_lines
+    from helpers import oxigraph_store
 
-    store = OxigraphStore(None)
-    store.replace_graphs([(g.identifier, nt_lines(g)) for g in bundled.graphs()
-                          if len(g) and isinstance(g.identifier, URIRef)])
+    store = oxigraph_store(bundled)
     saved = load_query(name)
     articles = [row[0] for row in store.select(
         "SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a a <%s> } } ORDER BY ?a" % TG.Article).rows]

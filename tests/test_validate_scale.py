@@ -19,6 +19,7 @@ import weakref
 from pathlib import Path
 
 import pytest
+from helpers import oxigraph_store
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -26,7 +27,7 @@ import tipgraph.validate as validation
 from tipgraph.errors import ValidationError
 from tipgraph.namespace import SCHEMA, TG, TGID, bind_prefixes
 from tipgraph.resources import project_file
-from tipgraph.store import MemoryStore, OxigraphStore, nt_lines
+from tipgraph.store import MemoryStore
 from tipgraph.validate import load_constraints, validate, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,13 +102,6 @@ class MinimalStore:
         result = union.query(text, initBindings={Variable(k): v
                                                  for k, v in (bindings or {}).items()})
         return validation._Rows([str(v) for v in result.vars or []], [tuple(r) for r in result])
-
-
-def oxigraph_store(dataset: Dataset) -> OxigraphStore:
-    store = OxigraphStore(None)
-    store.replace_graphs([(g.identifier, nt_lines(g)) for g in dataset.graphs()
-                          if len(g) and isinstance(g.identifier, URIRef)])
-    return store
 
 
 @pytest.fixture(scope="module")
